@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Candor.Cli;
+using Candor.Cli.Catalog;
+
+var root = new RootCommand(
+    "Candor: a self-hostable diagnostic data platform for families of .NET client products. " +
+    "Every event is declared in a catalog, collected only as the organisation's policy allows, and shown to the customer.");
+root.Subcommands.Add(CatalogCommands.Create());
+
+return await CliRunner.RunAsync(root, args);
