@@ -83,18 +83,29 @@ internal static class CatalogLoader
     private static void LoadFile(CatalogSource source, string fullPath, string shown)
     {
         var reader = new Reader(source, shown);
-        YamlStream stream;
+        YamlStream stream = [];
+        using var text = new StreamReader(fullPath);
+        var scanner = new Scanner(text);
         try
         {
-            stream = [];
-            using var text = new StreamReader(fullPath);
-            stream.Load(text);
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException ex)
         {
             source.LoadDiagnostics.Add(new(SyntaxError, Severity.Error,
                 new(shown, (int)Math.Max(1, ex.Start.Line), (int)Math.Max(1, ex.Start.Column)),
                 $"YAML syntax error: {ex.Message}", "Fix the YAML syntax (indentation, quoting of values with ': ' or '#')."));
+            return;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some broken input (an unclosed
+            // '[' followed by more keys); the scanner still knows how far it got, which is where to look.
+            var at = scanner.CurrentPosition;
+            source.LoadDiagnostics.Add(new(SyntaxError, Severity.Error,
+                new(shown, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column)),
+                "YAML syntax error: the file could not be read past this point (an unclosed '[' or '{' is the usual cause).",
+                "Fix the YAML syntax (close brackets, indentation, quoting of values with ': ' or '#')."));
             return;
         }
 
