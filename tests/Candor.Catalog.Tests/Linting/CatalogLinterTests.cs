@@ -88,6 +88,35 @@ public sealed partial class CatalogLinterTests
         Assert.Equal(["CAT023", "CAT024", "CAT026", "CAT027", "CAT028", "CAT030", "CAT034", "CAT035"], codes);
     }
 
+    [Fact]
+    public void Every_rule_has_a_test_that_shows_it_firing_and_one_that_shows_it_silent()
+    {
+        var tests = typeof(CatalogLinterTests).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Where(m => m.GetCustomAttributes(typeof(FactAttribute), inherit: true).Length > 0)
+            .Select(m => m.Name)
+            .ToList();
+
+        Assert.All(CatalogRules.All, rule =>
+        {
+            Assert.Contains(tests, n => n.StartsWith(rule.Code + "_fires", StringComparison.Ordinal) || n.StartsWith(rule.Code + "_warns", StringComparison.Ordinal));
+            Assert.Contains(tests, n => n.StartsWith(rule.Code + "_is_silent", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public void A_catalog_that_lints_without_errors_compiles()
+    {
+        using var catalog = TempCatalog.Write();
+        var source = CatalogLoader.Load(catalog.Root, displayBase: catalog.Root);
+        Assert.Empty(CatalogLinter.Lint(source, TempCatalog.Today));
+
+        var compiled = Candor.Catalog.Compilation.CatalogCompiler.Compile(source);
+
+        Assert.Equal(10, compiled.Events.Count);
+        Assert.Equal("test-family", compiled.Family.Id);
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -120,6 +120,7 @@ public sealed class RuleProperties
         w => string.Join('_', w).ToUpperInvariant(),                                           // SCREAMING_SNAKE
         w => string.Join('-', w).ToLowerInvariant(),                                           // kebab-case
         w => string.Concat(w.Select((x, i) => i % 2 == 0 ? x.ToUpperInvariant() + (i + 1 < w.Length ? "_" : "") : Capital(x))), // ACRONYM_Mixed
+        w => string.Concat(w.Select((x, i) => i == 0 ? x.ToLowerInvariant() : i % 2 == 1 ? x.ToUpperInvariant() : Capital(x))), // userIPAddress
     ];
 
     /// <summary>A personal-data term (possibly of several words) with technical words around it, in any style.</summary>
