@@ -19,7 +19,7 @@ internal static class EmailDetector
 
             at += i;
             var start = at;
-            while (start > from && IsLocalChar(s[start - 1]))
+            while (start > from && (IsLocalChar(s[start - 1]) || IsInnerApostrophe(s, start - 1, from)))
             {
                 start--;
             }
@@ -57,6 +57,11 @@ internal static class EmailDetector
 
     private static bool IsLocalChar(char c) =>
         Chars.IsWord(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+
+    /// <summary>"o'neil@x.com": an apostrophe between letters belongs to the address, a quote around it does not.
+    /// </summary>
+    private static bool IsInnerApostrophe(ReadOnlySpan<char> s, int i, int from) =>
+        s[i] == '\'' && i > from && Chars.IsWord(s[i - 1]) && Chars.IsWord(Chars.At(s, i + 1));
 
     private static bool IsDomainChar(char c) => Chars.IsWord(c) || c == '.' || c == '-';
 
