@@ -12,6 +12,7 @@ namespace Candor.Core.Privacy;
 internal static class ApiKeyDetector
 {
     private const int MinimumRandomLength = 32;
+    private const int MaximumJudgedValueLength = 256;
 
     private static readonly string[] SecretKeys =
     [
@@ -270,21 +271,34 @@ internal static class ApiKeyDetector
         }
 
         var valueStart = k;
-        while (k < s.Length && (quoted ? s[k] != quote : !IsValueStop(s[k])))
+        if (k >= s.Length || (quoted ? s[k] == quote : IsValueStop(s[k])) || IsPlaceholderStart(s[k]))
+        {
+            return false;
+        }
+
+        // Only the first characters are judged, so a rejected value costs a bounded amount however long the input;
+        // a value longer than that is taken for a secret and redacted whole.
+        while (k < s.Length && k - valueStart < MaximumJudgedValueLength && IsInValue(s[k], quoted, quote))
         {
             k++;
         }
 
+        var truncated = k < s.Length && IsInValue(s[k], quoted, quote);
         var value = s.Slice(valueStart, k - valueStart);
-        if (value.Length == 0 || IsPlaceholder(value))
+        if (!truncated && IsPlaceholderWord(value))
         {
             return false;
         }
 
         // "Password: required" is prose; a secret written after a colon without quotes must look like one.
-        if (!quoted && s[separator] == ':' && !LooksLikeToken(value, 1))
+        if (!truncated && !quoted && s[separator] == ':' && !LooksLikeToken(value, 1))
         {
             return false;
+        }
+
+        while (k < s.Length && IsInValue(s[k], quoted, quote))
+        {
+            k++;
         }
 
         if (quoted && k < s.Length)
@@ -296,20 +310,19 @@ internal static class ApiKeyDetector
         return true;
     }
 
+    private static bool IsInValue(char c, bool quoted, char quote) => quoted ? c != quote : !IsValueStop(c);
+
     private static bool IsValueStop(char c) =>
         Chars.IsWhiteSpace(c) || c == ';' || c == ',' || c == '&' || c == '"' || c == '\'' || c == '}' || c == ')' ||
         c == ']' || c < ' ';
 
-    /// <summary>Masked values, templates and variables hold no secret; a path after PWD= is the working
-    /// directory, which the path detector judges.</summary>
-    private static bool IsPlaceholder(ReadOnlySpan<char> value)
-    {
-        var first = value[0];
-        if (first is '[' or '{' or '*' or '<' or '$' or '%' or '/' or '~' or '#')
-        {
-            return true;
-        }
+    /// <summary>Masked values, templates, variables and earlier redactions hold no secret; a path after PWD= is the
+    /// working directory, which the path detector judges.</summary>
+    private static bool IsPlaceholderStart(char first) =>
+        first is '[' or '{' or '*' or '<' or '$' or '%' or '/' or '~' or '#';
 
+    private static bool IsPlaceholderWord(ReadOnlySpan<char> value)
+    {
         return value.Equals("null".AsSpan(), StringComparison.OrdinalIgnoreCase) ||
                value.Equals("none".AsSpan(), StringComparison.OrdinalIgnoreCase) ||
                value.Equals("true".AsSpan(), StringComparison.OrdinalIgnoreCase) ||

@@ -224,6 +224,23 @@ public sealed class PiiScanner
 
     private bool Find(int detector, ReadOnlySpan<char> s, int from, out Candidate match)
     {
+        // A match that spans an earlier redaction ("C:\Users\[redacted:UserName]\x") is not reported again: values
+        // the SDK redacted reach the collector, which must not count them twice, and Redact stays idempotent.
+        while (FindRaw(detector, s, from, out match))
+        {
+            if (s.Slice(match.Start, match.Length).IndexOf(PiiKindNames.PlaceholderPrefix.AsSpan()) < 0)
+            {
+                return true;
+            }
+
+            from = match.End;
+        }
+
+        return false;
+    }
+
+    private bool FindRaw(int detector, ReadOnlySpan<char> s, int from, out Candidate match)
+    {
         bool found;
         switch (detector)
         {
