@@ -17,7 +17,9 @@ internal static class ApiKeyDetector
     private static readonly string[] SecretKeys =
     [
         "password", "passwd", "pwd", "secret", "apikey", "api_key", "api-key", "access_token", "refresh_token",
-        "accountkey", "sharedaccesskey", "private_key", "privatekey",
+        "auth_token", "authtoken", "api_token", "apitoken", "accountkey", "account_key", "sharedaccesskey",
+        "private_key", "privatekey", "secret_key", "secretkey", "access_key", "accesskey", "signing_key",
+        "encryption_key", "client_key",
     ];
 
     public static bool TryFindToken(ReadOnlySpan<char> s, int from, out Candidate match)

@@ -16,7 +16,7 @@ namespace Candor.Core.Privacy;
 /// </remarks>
 public sealed class PiiScanner
 {
-    private const int DetectorCount = 13;
+    private const int DetectorCount = 14;
 
     // Detector order is the tie-break when two matches start at the same place and have the same length.
     private const int UrlDetectorId = 0;
@@ -32,6 +32,7 @@ public sealed class PiiScanner
     private const int IpV4DetectorId = 10;
     private const int UserNameDetectorId = 11;
     private const int MachineNameDetectorId = 12;
+    private const int DeviceNameDetectorId = 13;
 
     private readonly KnownNameDetector _userNames;
     private readonly KnownNameDetector _machineNames;
@@ -146,11 +147,12 @@ public sealed class PiiScanner
         }
 
         int at = 0, dots = 0, colons = 0, slashes = 0, backslashes = 0, digits = 0, spaces = 0, equals = 0,
-            questions = 0, run = 0, longestRun = 0;
+            questions = 0, hyphens = 0, apostrophes = 0, run = 0, longestRun = 0;
         foreach (var c in value)
         {
             if (Chars.IsAsciiLetter(c) || c == '_' || c == '-' || c == '+')
             {
+                hyphens += c == '-' ? 1 : 0;
                 run++;
                 continue;
             }
@@ -187,6 +189,10 @@ public sealed class PiiScanner
                 case '?':
                     questions++;
                     break;
+                case '\'':
+                case '\u2019':
+                    apostrophes++;
+                    break;
                 default:
                     spaces += Chars.IsWhiteSpace(c) ? 1 : 0;
                     break;
@@ -211,6 +217,7 @@ public sealed class PiiScanner
         Select(ref selected, UserNameDetectorId, !_userNames.IsEmpty && value.Length >= _userNames.ShortestLength);
         Select(ref selected, MachineNameDetectorId,
             !_machineNames.IsEmpty && value.Length >= _machineNames.ShortestLength);
+        Select(ref selected, DeviceNameDetectorId, (hyphens > 0 && value.Length >= 12) || (apostrophes > 0 && spaces > 0));
         return selected;
     }
 
@@ -282,6 +289,9 @@ public sealed class PiiScanner
                 break;
             case MachineNameDetectorId:
                 found = _machineNames.TryFind(s, from, out match);
+                break;
+            case DeviceNameDetectorId:
+                found = DeviceNameDetector.TryFind(s, from, out match);
                 break;
             default:
                 match = default;

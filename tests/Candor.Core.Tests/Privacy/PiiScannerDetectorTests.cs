@@ -124,6 +124,8 @@ public sealed class PiiScannerDetectorTests
     [InlineData("+44 (0)20 7946 0958", "+44 (0)20 7946 0958")]
     [InlineData("020 7946 0958", "020 7946 0958")]
     [InlineData("+1 202 555 0173 and 3 more", "+1 202 555 0173")]
+    [InlineData("Tel. 06 12 34 56 78", "06 12 34 56 78")]
+    [InlineData("030-12345678", "030-12345678")]
     public void Phone_number_is_found(string value, string expected) =>
         AssertFinds(value, PiiKind.PhoneNumber, expected);
 
@@ -180,6 +182,7 @@ public sealed class PiiScannerDetectorTests
     [InlineData("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83v")]
     [InlineData("Password=Summer2026!;")]
     [InlineData("\"client_secret\": \"abc\"")]
+    [InlineData("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")]
     public void Api_key_is_found(string value) => AssertKind(value, PiiKind.ApiKey);
 
     [Theory]
@@ -211,6 +214,24 @@ public sealed class PiiScannerDetectorTests
     [InlineData("Authorization: Basic auth failed")]
     [InlineData("token_type=bearer")]
     public void Bearer_detector_is_silent_on_prose(string value) => AssertClean(value);
+
+    [Theory]
+    [InlineData("Heartbeat from DESKTOP-7QK2M1F", "DESKTOP-7QK2M1F")]
+    [InlineData("host laptop-8hq2mzx1.corp.local", "laptop-8hq2mzx1")]
+    [InlineData("Sync from Jane's iPhone failed", "Jane's iPhone")]
+    [InlineData("Kenji\u2019s MacBook Pro", "Kenji\u2019s MacBook")]
+    public void Generated_and_owner_device_names_are_found_without_configuration(string value, string expected) =>
+        AssertFinds(value, PiiKind.MachineName, expected);
+
+    [Theory]
+    [InlineData("DESKTOP-CLIENT")]
+    [InlineData("desktop-client")]
+    [InlineData("desktop-preview2")]
+    [InlineData("MYDESKTOP-7QK2M1F")]
+    [InlineData("The app's iPad layout")]
+    [InlineData("Apple's iPhone 15")]
+    [InlineData("Jane's notes")]
+    public void Device_name_detector_is_silent_on_product_words(string value) => AssertClean(value);
 
     [Theory]
     [InlineData("ERR_SYNC_TIMEOUT")]

@@ -36,7 +36,7 @@ public sealed class PiiScannerOptionsTests
 
     [Fact]
     public void Default_scanner_knows_no_names() =>
-        Assert.False(PiiScanner.Default.TryFindFirst("sync failed for jsmith on DESKTOP-7QK2M1F", out _));
+        Assert.False(PiiScanner.Default.TryFindFirst("sync failed for jsmith on buildbox7", out _));
 
     [Fact]
     public void Scanner_copies_the_options_so_later_changes_have_no_effect()
