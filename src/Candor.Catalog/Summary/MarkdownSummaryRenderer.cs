@@ -14,6 +14,12 @@ internal sealed class MarkdownSummaryRenderer : SummaryRenderer
     public override void Heading(int level, string text, string id) =>
         Line(new string('#', level) + " " + Text(text, blockStart: false)).Line();
 
+    /// <summary>Markdown viewers build their own outline from the headings, and each derives heading anchors its
+    /// own way, so links written here would break in some of them.</summary>
+    public override void Contents(IReadOnlyList<ContentsEntry> entries)
+    {
+    }
+
     public override void Paragraph(IReadOnlyList<Inline> text) => Line(Inlines(text, inTable: false)).Line();
 
     public override void BulletList(IEnumerable<IReadOnlyList<Inline>> items)
