@@ -97,11 +97,17 @@ internal sealed class MarkdownSummaryRenderer : SummaryRenderer
         for (var i = 0; i < flat.Length; i++)
         {
             var ch = flat[i];
-            if (ch is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '&' or '~')
+            // '#' everywhere: at the end of a heading a run of them would be taken for the closing sequence.
+            // '^', '$' and doubled '+' or '=' are superscript, math, inserted and marked text in common extensions.
+            if (ch is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '&' or '~' or '#' or '^' or '$')
             {
                 text.Append('\\');
             }
-            else if (blockStart && i == 0 && ch is '#' or '-' or '+' or '=')
+            else if (ch is '+' or '=' && ((i > 0 && flat[i - 1] == ch) || (i + 1 < flat.Length && flat[i + 1] == ch)))
+            {
+                text.Append('\\');
+            }
+            else if (blockStart && i == 0 && ch is '-' or '+' or '=')
             {
                 text.Append('\\');
             }

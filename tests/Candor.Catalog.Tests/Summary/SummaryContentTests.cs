@@ -301,6 +301,9 @@ public sealed class SummaryContentTests
     [InlineData("- item", "\\- item")]
     [InlineData("line\nbreak", "line break")]
     [InlineData("snake_case", "snake\\_case")]
+    [InlineData("x^2^ costs $5", "x\\^2\\^ costs \\$5")]
+    [InlineData("C++ and a + b", "C\\+\\+ and a + b")]
+    [InlineData("==marked", "\\=\\=marked")]
     public void Markdown_text_at_the_start_of_a_block_cannot_open_a_new_block(string value, string expected) =>
         Assert.Equal(expected, MarkdownSummaryRenderer.Text(value, blockStart: true));
 
