@@ -35,7 +35,11 @@ internal static class CatalogLoader
     /// <param name="displayBase">Paths in diagnostics are shown relative to this folder (default: current directory).</param>
     public static CatalogSource Load(string path, string? displayBase = null)
     {
-        var root = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        // A file stands for its folder; a path that is neither must not fall back to its parent, or a typo
+        // would make the loader walk an unrelated tree (for /nonexistent, the whole file system).
+        var root = Directory.Exists(path) ? path
+            : File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path)) ?? "."
+            : path;
         var source = new CatalogSource { Root = root };
         var basePath = displayBase ?? Directory.GetCurrentDirectory();
 
