@@ -33,24 +33,27 @@ internal static class AuthorizationDetector
 
     private static bool TryFindBearer(ReadOnlySpan<char> s, int from, out Candidate match)
     {
+        var search = KeywordSearch.NotStarted;
         var i = from;
         while (i < s.Length)
         {
-            var found = s.Slice(i).IndexOf("bearer".AsSpan(), StringComparison.OrdinalIgnoreCase);
+            var found = IndexOfKeyword(s, i, ref search, "earer", "EARER");
             if (found < 0)
             {
                 break;
             }
 
-            var start = i + found;
-            i = start + 6;
-            if (Chars.IsWord(Chars.At(s, start - 1)) || !Chars.IsWhiteSpace(Chars.At(s, i)))
+            var start = found - 1;
+            var after = start + 6;
+            i = found;
+            if ((Chars.At(s, start) | 0x20) != 'b' || Chars.IsWord(Chars.At(s, start - 1)) ||
+                !Chars.IsWhiteSpace(Chars.At(s, after)))
             {
                 continue;
             }
 
-            var tokenStart = i;
-            while (tokenStart < s.Length && tokenStart < i + 4 && Chars.IsWhiteSpace(s[tokenStart]))
+            var tokenStart = after;
+            while (tokenStart < s.Length && tokenStart < after + 4 && Chars.IsWhiteSpace(s[tokenStart]))
             {
                 tokenStart++;
             }
@@ -69,23 +72,24 @@ internal static class AuthorizationDetector
 
     private static bool TryFindHeader(ReadOnlySpan<char> s, int from, out Candidate match)
     {
+        var search = KeywordSearch.NotStarted;
         var i = from;
         while (i < s.Length)
         {
-            var found = s.Slice(i).IndexOf("authorization".AsSpan(), StringComparison.OrdinalIgnoreCase);
+            var found = IndexOfKeyword(s, i, ref search, "uthorization", "UTHORIZATION");
             if (found < 0)
             {
                 break;
             }
 
-            var start = i + found;
-            i = start + 13;
-            if (Chars.IsWord(Chars.At(s, start - 1)))
+            var start = found - 1;
+            i = found;
+            if ((Chars.At(s, start) | 0x20) != 'a' || Chars.IsWord(Chars.At(s, start - 1)))
             {
                 continue;
             }
 
-            var k = i;
+            var k = start + 13;
             if (Chars.At(s, k) is '"' or '\'')
             {
                 k++;
@@ -157,6 +161,40 @@ internal static class AuthorizationDetector
         }
 
         return i;
+    }
+
+    /// <summary>The index of a keyword's tail in lower or upper case, searched from one character past
+    /// <paramref name="from"/>: ordinal searches are vectorised, case-insensitive ones are many times slower, and this
+    /// runs on most values that hold a space.</summary>
+    private static int IndexOfKeyword(ReadOnlySpan<char> s, int from, ref KeywordSearch search, string lower, string upper)
+    {
+        var begin = Math.Min(from + 1, s.Length);
+
+        // Each spelling's next position is kept until passed, so a spelling that never occurs is searched for once,
+        // not once per occurrence of the other (quadratic on "Bearer Bearer Bearer ...").
+        if (search.Lower != -1 && search.Lower < begin)
+        {
+            var l = s.Slice(begin).IndexOf(lower.AsSpan());
+            search.Lower = l < 0 ? -1 : begin + l;
+        }
+
+        if (search.Upper != -1 && search.Upper < begin)
+        {
+            var u = s.Slice(begin).IndexOf(upper.AsSpan());
+            search.Upper = u < 0 ? -1 : begin + u;
+        }
+
+        return search.Lower < 0 ? search.Upper : search.Upper < 0 ? search.Lower : Math.Min(search.Lower, search.Upper);
+    }
+
+    /// <summary>The next known positions of a keyword's two spellings: -1 when there is none, -2 before the first
+    /// search.</summary>
+    private struct KeywordSearch
+    {
+        public int Lower;
+        public int Upper;
+
+        public static KeywordSearch NotStarted => new() { Lower = -2, Upper = -2 };
     }
 
     private static int SkipSpaces(ReadOnlySpan<char> s, int i)

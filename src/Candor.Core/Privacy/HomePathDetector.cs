@@ -13,23 +13,33 @@ namespace Candor.Core.Privacy;
 /// </remarks>
 internal static class HomePathDetector
 {
+    private static readonly CharSet Triggers = new(@"\/~:");
+
     private static readonly string[] ImpersonalProfiles = ["Public", "Default", "Default User", "All Users", "Shared"];
 
     public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
     {
-        for (var i = from; i < s.Length; i++)
+        for (var i = Triggers.IndexOfAny(s, from); i >= 0; i = i + 1 < s.Length ? Triggers.IndexOfAny(s, i + 1) : -1)
         {
             var c = s[i];
             int end;
-            if (c == '\\' && (Chars.Matches(s, i, @"\\?\") || Chars.Matches(s, i, @"\\.\")) &&
-                !Chars.IsPathSeparator(Chars.At(s, i - 1)) && TryWindows(s, i + 4, out end))
+
+            // A drive letter is found through its colon.
+            if (c == ':')
             {
-                match = new Candidate(PiiKind.HomeDirectoryPath, i, end);
-                return true;
+                var drive = i - 1;
+                if (drive >= from && Chars.IsAsciiLetter(s[drive]) && Chars.IsPathSeparator(Chars.At(s, i + 1)) &&
+                    !Chars.IsWord(Chars.At(s, drive - 1)) && TryWindows(s, drive, out end))
+                {
+                    match = new Candidate(PiiKind.HomeDirectoryPath, drive, end);
+                    return true;
+                }
+
+                continue;
             }
 
-            if (Chars.IsAsciiLetter(c) && Chars.At(s, i + 1) == ':' && Chars.IsPathSeparator(Chars.At(s, i + 2)) &&
-                !Chars.IsWord(Chars.At(s, i - 1)) && TryWindows(s, i, out end))
+            if (c == '\\' && (Chars.Matches(s, i, @"\\?\") || Chars.Matches(s, i, @"\\.\")) &&
+                !Chars.IsPathSeparator(Chars.At(s, i - 1)) && TryWindows(s, i + 4, out end))
             {
                 match = new Candidate(PiiKind.HomeDirectoryPath, i, end);
                 return true;

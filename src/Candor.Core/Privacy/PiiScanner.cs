@@ -147,23 +147,32 @@ public sealed class PiiScanner
         }
 
         int at = 0, dots = 0, colons = 0, slashes = 0, backslashes = 0, digits = 0, spaces = 0, equals = 0,
-            questions = 0, hyphens = 0, apostrophes = 0, run = 0, longestRun = 0;
+            questions = 0, windowsNames = 0, possessives = 0, run = 0, longestRun = 0, number = 0, longestNumber = 0;
+        var previous = '\0';
         foreach (var c in value)
         {
-            if (Chars.IsAsciiLetter(c) || c == '_' || c == '-' || c == '+')
-            {
-                hyphens += c == '-' ? 1 : 0;
-                run++;
-                continue;
-            }
-
+            // A number run counts the digits that separators of phone and card numbers hold together.
             if (Chars.IsDigit(c))
             {
                 digits++;
+                number++;
+            }
+            else if (c is not (' ' or '-' or '.' or '(' or ')' or '+'))
+            {
+                longestNumber = Math.Max(longestNumber, number);
+                number = 0;
+            }
+
+            if (Chars.IsAsciiAlnum(c) || c == '_' || c == '-' || c == '+')
+            {
+                windowsNames += c == '-' && (previous | 0x20) == 'p' ? 1 : 0;
+                possessives += c == 's' && previous is '\'' or '\u2019' ? 1 : 0;
                 run++;
+                previous = c;
                 continue;
             }
 
+            previous = c;
             longestRun = Math.Max(longestRun, run);
             switch (c)
             {
@@ -189,10 +198,6 @@ public sealed class PiiScanner
                 case '?':
                     questions++;
                     break;
-                case '\'':
-                case '\u2019':
-                    apostrophes++;
-                    break;
                 default:
                     spaces += Chars.IsWhiteSpace(c) ? 1 : 0;
                     break;
@@ -202,6 +207,9 @@ public sealed class PiiScanner
         }
 
         longestRun = Math.Max(longestRun, run);
+        longestNumber = Math.Max(longestNumber, number);
+
+        // Each condition is necessary for its detector to match, so skipping a detector never misses anything.
         var selected = 0;
         Select(ref selected, UrlDetectorId, colons > 0 && slashes >= 2 && (at > 0 || questions > 0));
         Select(ref selected, JwtDetectorId, dots >= 2 && longestRun >= 10);
@@ -210,14 +218,14 @@ public sealed class PiiScanner
         Select(ref selected, ApiKeyDetectorId, longestRun >= 15);
         Select(ref selected, EmailDetectorId, at > 0 && dots > 0);
         Select(ref selected, HomePathDetectorId, slashes > 0 || backslashes > 0);
-        Select(ref selected, PaymentCardDetectorId, digits >= 13);
-        Select(ref selected, PhoneNumberDetectorId, digits >= 8);
+        Select(ref selected, PaymentCardDetectorId, longestNumber >= 13);
+        Select(ref selected, PhoneNumberDetectorId, longestNumber >= 8);
         Select(ref selected, IpV6DetectorId, colons >= 2);
         Select(ref selected, IpV4DetectorId, dots >= 3 && digits >= 4);
         Select(ref selected, UserNameDetectorId, !_userNames.IsEmpty && value.Length >= _userNames.ShortestLength);
         Select(ref selected, MachineNameDetectorId,
             !_machineNames.IsEmpty && value.Length >= _machineNames.ShortestLength);
-        Select(ref selected, DeviceNameDetectorId, (hyphens > 0 && value.Length >= 12) || (apostrophes > 0 && spaces > 0));
+        Select(ref selected, DeviceNameDetectorId, windowsNames > 0 || (possessives > 0 && spaces > 0));
         return selected;
     }
 
