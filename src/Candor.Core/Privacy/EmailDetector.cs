@@ -1,6 +1,7 @@
 namespace Candor.Core.Privacy;
 
-/// <summary>Finds email addresses by their <c>@</c>, growing the local part backwards and the domain forwards.</summary>
+/// <summary>Finds email addresses by their <c>@</c> (or its URL encoding <c>%40</c>), growing the local part
+/// backwards and the domain forwards.</summary>
 /// <remarks>The domain needs a dot and an alphabetic top-level label of two or more letters, which keeps package
 /// pins (<c>lodash@4.17.21</c>) and decorators (<c>@Override</c>) out. Image density suffixes
 /// (<c>icon@2x.png</c>) look like addresses and are excluded by name.</remarks>
@@ -9,15 +10,31 @@ internal static class EmailDetector
     public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
     {
         var i = from;
+        var nextAt = -2;
+        var nextEncoded = -2;
         while (i < s.Length)
         {
-            var at = s.Slice(i).IndexOf('@');
+            // URL paths and logged query values carry the '@' percent-encoded ("bob%40contoso.com").
+            if (nextAt != -1 && nextAt < i)
+            {
+                var found = s.Slice(i).IndexOf('@');
+                nextAt = found < 0 ? -1 : i + found;
+            }
+
+            if (nextEncoded != -1 && nextEncoded < i)
+            {
+                var found = s.Slice(i).IndexOf("%40".AsSpan());
+                nextEncoded = found < 0 ? -1 : i + found;
+            }
+
+            var encoded = nextEncoded >= 0 && (nextAt < 0 || nextEncoded < nextAt);
+            var at = encoded ? nextEncoded : nextAt;
             if (at < 0)
             {
                 break;
             }
 
-            at += i;
+            var domainStart = at + (encoded ? 3 : 1);
             var start = at;
             while (start > from && (IsLocalChar(s[start - 1]) || IsInnerApostrophe(s, start - 1, from)))
             {
@@ -30,25 +47,25 @@ internal static class EmailDetector
                 start++;
             }
 
-            var end = at + 1;
+            var end = domainStart;
             while (end < s.Length && IsDomainChar(s[end]))
             {
                 end++;
             }
 
             // "Mail bob@contoso.com." ends a sentence, not the domain.
-            while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-'))
+            while (end > domainStart && (s[end - 1] == '.' || s[end - 1] == '-'))
             {
                 end--;
             }
 
-            if (start < at && s[at - 1] != '.' && IsDomain(s.Slice(at + 1, end - at - 1)))
+            if (start < at && s[at - 1] != '.' && IsDomain(s.Slice(domainStart, end - domainStart)))
             {
                 match = new Candidate(PiiKind.Email, start, end);
                 return true;
             }
 
-            i = at + 1;
+            i = domainStart;
         }
 
         match = default;

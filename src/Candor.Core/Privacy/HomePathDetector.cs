@@ -4,7 +4,8 @@ namespace Candor.Core.Privacy;
 /// names under a home directory are the user's own content.</summary>
 /// <remarks>
 /// <para>Recognised roots: <c>X:\Users\&lt;name&gt;</c> (either separator, doubled separators as in escaped JSON, and the
-/// <c>\\?\</c> and <c>\\.\</c> prefixes), <c>X:\Documents and Settings\&lt;name&gt;</c>, <c>/home/&lt;name&gt;</c>,
+/// <c>\\?\</c> and <c>\\.\</c> prefixes, and <c>/mnt/c/Users/</c> or <c>/c/Users/</c> as WSL and Git Bash show them),
+/// <c>X:\Documents and Settings\&lt;name&gt;</c>, <c>/home/&lt;name&gt;</c>,
 /// <c>/Users/&lt;name&gt;</c>, <c>/root/</c> and <c>~/</c>. Profiles that belong to no person (<c>Public</c>,
 /// <c>Default</c>, <c>All Users</c>, <c>Shared</c>) are not reported.</para>
 /// <para>A path ends at whitespace, a quote or another character that cannot be in a path, except that a space is
@@ -104,6 +105,13 @@ internal static class HomePathDetector
         if (Chars.Matches(s, slash, "/home/") || Chars.Matches(s, slash, "/Users/"))
         {
             return TryProfile(s, SkipSeparators(s, slash + (s[slash + 1] == 'h' ? 5 : 6)), out end);
+        }
+
+        // A Windows profile seen from WSL (/mnt/c/Users/...) or Git Bash and MSYS (/c/Users/...).
+        var drive = Chars.Matches(s, slash, "/mnt/") ? slash + 5 : slash + 1;
+        if (Chars.IsAsciiLetter(Chars.At(s, drive)) && Chars.MatchesIgnoreCase(s, drive + 1, "/Users/"))
+        {
+            return TryProfile(s, SkipSeparators(s, drive + 7), out end);
         }
 
         // root's home is no person's name, but what is under it is still the operator's content.

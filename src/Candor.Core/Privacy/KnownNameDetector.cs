@@ -8,6 +8,13 @@ internal sealed class KnownNameDetector
     /// <summary>Shorter names match too much ordinary text to be worth reporting.</summary>
     public const int MinimumLength = 3;
 
+    private static readonly string[] GenericAccounts =
+    [
+        "root", "admin", "administrator", "user", "guest", "runner", "vagrant", "ubuntu", "debian", "dev", "developer",
+        "test", "build", "builder", "system", "default", "public", "owner", "docker", "jenkins", "azureuser", "ec2-user",
+        "nobody", "daemon", "www-data", "app", "localhost",
+    ];
+
     private readonly string[] _names;
     private readonly PiiKind _kind;
 
@@ -20,7 +27,7 @@ internal sealed class KnownNameDetector
             foreach (var name in names)
             {
                 var trimmed = name?.Trim();
-                if (trimmed is null || trimmed.Length < MinimumLength)
+                if (trimmed is null || trimmed.Length < MinimumLength || IsGenericAccount(trimmed))
                 {
                     continue;
                 }
@@ -47,6 +54,21 @@ internal sealed class KnownNameDetector
     }
 
     public bool IsEmpty => _names.Length == 0;
+
+    /// <summary>Service, image and built-in account names that name no person: as a device's user name ("root" in a
+    /// container, "runner" on CI) they would flag every "root cause" and "test runner" in the data.</summary>
+    internal static bool IsGenericAccount(string name)
+    {
+        foreach (var generic in GenericAccounts)
+        {
+            if (string.Equals(name, generic, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The length of the shortest name, so the scanner can skip values that cannot hold any.</summary>
     public int ShortestLength { get; }

@@ -147,7 +147,7 @@ public sealed class PiiScanner
         }
 
         int at = 0, dots = 0, colons = 0, slashes = 0, backslashes = 0, digits = 0, spaces = 0, equals = 0,
-            questions = 0, windowsNames = 0, possessives = 0, run = 0, longestRun = 0, number = 0, longestNumber = 0;
+            questions = 0, percents = 0, windowsNames = 0, possessives = 0, run = 0, longestRun = 0, number = 0, longestNumber = 0;
         var previous = '\0';
         foreach (var c in value)
         {
@@ -198,6 +198,9 @@ public sealed class PiiScanner
                 case '?':
                     questions++;
                     break;
+                case '%':
+                    percents++;
+                    break;
                 default:
                     spaces += Chars.IsWhiteSpace(c) ? 1 : 0;
                     break;
@@ -216,7 +219,7 @@ public sealed class PiiScanner
         Select(ref selected, AuthorizationDetectorId, value.Length >= 14 && (spaces > 0 || colons > 0 || equals > 0));
         Select(ref selected, AssignmentDetectorId, equals > 0 || colons > 0);
         Select(ref selected, ApiKeyDetectorId, longestRun >= 15);
-        Select(ref selected, EmailDetectorId, at > 0 && dots > 0);
+        Select(ref selected, EmailDetectorId, (at > 0 || percents > 0) && dots > 0);
         Select(ref selected, HomePathDetectorId, slashes > 0 || backslashes > 0);
         Select(ref selected, PaymentCardDetectorId, longestNumber >= 13);
         Select(ref selected, PhoneNumberDetectorId, longestNumber >= 8);
