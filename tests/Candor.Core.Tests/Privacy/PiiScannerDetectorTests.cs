@@ -96,6 +96,7 @@ public sealed class PiiScannerDetectorTests
     [InlineData("Foo::Bar::Baz")]
     [InlineData("ns::cb")]
     [InlineData("Abc::Def1")]
+    [InlineData("dead::beef")]
     [InlineData("00:1A:2B:3C:4D:5E")]
     [InlineData("a:b:c")]
     [InlineData("::")]
