@@ -20,21 +20,8 @@ internal static class DeviceNameDetector
 
     private static readonly string[] Makers = ["Apple", "Microsoft", "Google", "Samsung", "Amazon"];
 
-    public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
-    {
-        var windows = TryFindWindows(s, from, out var windowsMatch);
-        var owner = TryFindOwned(s, from, out var ownerMatch);
-        if (windows && (!owner || windowsMatch.Start <= ownerMatch.Start))
-        {
-            match = windowsMatch;
-            return true;
-        }
-
-        match = ownerMatch;
-        return owner;
-    }
-
-    private static bool TryFindWindows(ReadOnlySpan<char> s, int from, out Candidate match)
+    // Two detectors to the scanner, for the reason AuthorizationDetector gives.
+    public static bool TryFindWindows(ReadOnlySpan<char> s, int from, out Candidate match)
     {
         // Search for the dash, which is rare, and look back for the prefix: a case-insensitive search for the
         // prefixes themselves costs more than the rest of the scan.
@@ -82,7 +69,7 @@ internal static class DeviceNameDetector
         return false;
     }
 
-    private static bool TryFindOwned(ReadOnlySpan<char> s, int from, out Candidate match)
+    public static bool TryFindOwned(ReadOnlySpan<char> s, int from, out Candidate match)
     {
         var i = from;
         while (i < s.Length)

@@ -10,28 +10,22 @@ internal static class EmailDetector
     public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
     {
         var i = from;
-        var nextAt = -2;
-        var nextEncoded = -2;
         while (i < s.Length)
         {
-            // URL paths and logged query values carry the '@' percent-encoded ("bob%40contoso.com").
-            if (nextAt != -1 && nextAt < i)
-            {
-                var found = s.Slice(i).IndexOf('@');
-                nextAt = found < 0 ? -1 : i + found;
-            }
-
-            if (nextEncoded != -1 && nextEncoded < i)
-            {
-                var found = s.Slice(i).IndexOf("%40".AsSpan());
-                nextEncoded = found < 0 ? -1 : i + found;
-            }
-
-            var encoded = nextEncoded >= 0 && (nextAt < 0 || nextEncoded < nextAt);
-            var at = encoded ? nextEncoded : nextAt;
-            if (at < 0)
+            // URL paths and logged query values carry the '@' percent-encoded ("bob%40contoso.com"). One search for
+            // both: a separate search for "%40" would look past every match and be repeated on the next call.
+            var found = s.Slice(i).IndexOfAny('@', '%');
+            if (found < 0)
             {
                 break;
+            }
+
+            var at = i + found;
+            var encoded = s[at] == '%';
+            if (encoded && !Chars.Matches(s, at, "%40"))
+            {
+                i = at + 1;
+                continue;
             }
 
             var domainStart = at + (encoded ? 3 : 1);

@@ -16,23 +16,25 @@ namespace Candor.Core.Privacy;
 /// </remarks>
 public sealed class PiiScanner
 {
-    private const int DetectorCount = 14;
+    private const int DetectorCount = 16;
 
     // Detector order is the tie-break when two matches start at the same place and have the same length.
     private const int UrlDetectorId = 0;
     private const int JwtDetectorId = 1;
-    private const int AuthorizationDetectorId = 2;
-    private const int AssignmentDetectorId = 3;
-    private const int ApiKeyDetectorId = 4;
-    private const int EmailDetectorId = 5;
-    private const int HomePathDetectorId = 6;
-    private const int PaymentCardDetectorId = 7;
-    private const int PhoneNumberDetectorId = 8;
-    private const int IpV6DetectorId = 9;
-    private const int IpV4DetectorId = 10;
-    private const int UserNameDetectorId = 11;
-    private const int MachineNameDetectorId = 12;
-    private const int DeviceNameDetectorId = 13;
+    private const int AuthorizationHeaderDetectorId = 2;
+    private const int BearerDetectorId = 3;
+    private const int AssignmentDetectorId = 4;
+    private const int ApiKeyDetectorId = 5;
+    private const int EmailDetectorId = 6;
+    private const int HomePathDetectorId = 7;
+    private const int PaymentCardDetectorId = 8;
+    private const int PhoneNumberDetectorId = 9;
+    private const int IpV6DetectorId = 10;
+    private const int IpV4DetectorId = 11;
+    private const int UserNameDetectorId = 12;
+    private const int MachineNameDetectorId = 13;
+    private const int WindowsNameDetectorId = 14;
+    private const int OwnedDeviceDetectorId = 15;
 
     private readonly KnownNameDetector _userNames;
     private readonly KnownNameDetector _machineNames;
@@ -216,7 +218,8 @@ public sealed class PiiScanner
         var selected = 0;
         Select(ref selected, UrlDetectorId, colons > 0 && slashes >= 2 && (at > 0 || questions > 0));
         Select(ref selected, JwtDetectorId, dots >= 2 && longestRun >= 10);
-        Select(ref selected, AuthorizationDetectorId, value.Length >= 14 && (spaces > 0 || colons > 0 || equals > 0));
+        Select(ref selected, AuthorizationHeaderDetectorId, value.Length >= 14 && (colons > 0 || equals > 0));
+        Select(ref selected, BearerDetectorId, value.Length >= 14 && spaces > 0);
         Select(ref selected, AssignmentDetectorId, equals > 0 || colons > 0);
         Select(ref selected, ApiKeyDetectorId, longestRun >= 15);
         Select(ref selected, EmailDetectorId, (at > 0 || percents > 0) && dots > 0);
@@ -228,7 +231,8 @@ public sealed class PiiScanner
         Select(ref selected, UserNameDetectorId, !_userNames.IsEmpty && value.Length >= _userNames.ShortestLength);
         Select(ref selected, MachineNameDetectorId,
             !_machineNames.IsEmpty && value.Length >= _machineNames.ShortestLength);
-        Select(ref selected, DeviceNameDetectorId, windowsNames > 0 || (possessives > 0 && spaces > 0));
+        Select(ref selected, WindowsNameDetectorId, windowsNames > 0);
+        Select(ref selected, OwnedDeviceDetectorId, possessives > 0 && spaces > 0);
         return selected;
     }
 
@@ -268,8 +272,11 @@ public sealed class PiiScanner
             case JwtDetectorId:
                 found = JwtDetector.TryFind(s, from, out match);
                 break;
-            case AuthorizationDetectorId:
-                found = AuthorizationDetector.TryFind(s, from, out match);
+            case AuthorizationHeaderDetectorId:
+                found = AuthorizationDetector.TryFindHeader(s, from, out match);
+                break;
+            case BearerDetectorId:
+                found = AuthorizationDetector.TryFindBearer(s, from, out match);
                 break;
             case AssignmentDetectorId:
                 found = ApiKeyDetector.TryFindAssignment(s, from, out match);
@@ -301,8 +308,11 @@ public sealed class PiiScanner
             case MachineNameDetectorId:
                 found = _machineNames.TryFind(s, from, out match);
                 break;
-            case DeviceNameDetectorId:
-                found = DeviceNameDetector.TryFind(s, from, out match);
+            case WindowsNameDetectorId:
+                found = DeviceNameDetector.TryFindWindows(s, from, out match);
+                break;
+            case OwnedDeviceDetectorId:
+                found = DeviceNameDetector.TryFindOwned(s, from, out match);
                 break;
             default:
                 match = default;
