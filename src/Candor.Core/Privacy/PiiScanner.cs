@@ -153,22 +153,40 @@ public sealed class PiiScanner
         var previous = '\0';
         foreach (var c in value)
         {
-            // A number run counts the digits that separators of phone and card numbers hold together.
+            // Letters and digits first: they are most of every value.
+            if (Chars.IsAsciiLetter(c))
+            {
+                if (number > 0)
+                {
+                    longestNumber = Math.Max(longestNumber, number);
+                    number = 0;
+                }
+
+                possessives += c == 's' && previous is '\'' or '\u2019' ? 1 : 0;
+                run++;
+                previous = c;
+                continue;
+            }
+
             if (Chars.IsDigit(c))
             {
                 digits++;
                 number++;
+                run++;
+                previous = c;
+                continue;
             }
-            else if (c is not (' ' or '-' or '.' or '(' or ')' or '+'))
+
+            // A number run counts the digits that separators of phone and card numbers hold together.
+            if (c is not (' ' or '-' or '.' or '(' or ')' or '+'))
             {
                 longestNumber = Math.Max(longestNumber, number);
                 number = 0;
             }
 
-            if (Chars.IsAsciiAlnum(c) || c == '_' || c == '-' || c == '+')
+            if (c is '_' or '-' or '+')
             {
                 windowsNames += c == '-' && (previous | 0x20) == 'p' ? 1 : 0;
-                possessives += c == 's' && previous is '\'' or '\u2019' ? 1 : 0;
                 run++;
                 previous = c;
                 continue;
