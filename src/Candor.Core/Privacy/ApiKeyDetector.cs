@@ -115,6 +115,18 @@ internal static class ApiKeyDetector
             return false;
         }
 
+        // Only tokens that start like a known key are compared with the prefixes.
+        if (t[0] is 's' or 'r' or 'A' or 'g' or 'x' or 'n' && IsPrefixedKey(t))
+        {
+            return true;
+        }
+
+        return t.Length >= MinimumRandomLength && LooksRandom(t);
+    }
+
+    private static bool IsPrefixedKey(ReadOnlySpan<char> t)
+    {
+
         if (StartsWith(t, "sk_live_") || StartsWith(t, "sk_test_") || StartsWith(t, "rk_live_") ||
             StartsWith(t, "rk_test_"))
         {
@@ -152,18 +164,18 @@ internal static class ApiKeyDetector
             return true;
         }
 
-        if (StartsWith(t, "npm_") && t.Length == 40 && IsAlnum(t.Slice(4)))
-        {
-            return true;
-        }
-
-        return t.Length >= MinimumRandomLength && LooksRandom(t);
+        return StartsWith(t, "npm_") && t.Length == 40 && IsAlnum(t.Slice(4));
     }
 
     private static bool LooksRandom(ReadOnlySpan<char> t)
     {
+        // Digests, GUIDs and trace ids, the long tokens seen most, leave at the first test.
+        if (IsHexOrDash(t))
+        {
+            return false;
+        }
+
         int upper = 0, lower = 0, digits = 0, other = 0, switches = 0, inWords = 0, lowerRun = 0;
-        var hexOnly = true;
         var previousClass = -1;
         foreach (var c in t)
         {
@@ -189,7 +201,6 @@ internal static class ApiKeyDetector
                 charClass = 3;
             }
 
-            hexOnly &= Chars.IsHex(c) || c == '-';
             if (charClass == 1)
             {
                 lowerRun++;
@@ -212,7 +223,7 @@ internal static class ApiKeyDetector
         }
 
         inWords += lowerRun >= 4 ? lowerRun : 0;
-        if (hexOnly || upper < 2 || lower < 2 || digits < 2)
+        if (upper < 2 || lower < 2 || digits < 2)
         {
             return false;
         }
@@ -242,14 +253,7 @@ internal static class ApiKeyDetector
         }
 
         var keyStart = j + 1;
-        var key = s.Slice(keyStart, keyEnd - keyStart);
-        var isSecretKey = false;
-        foreach (var secretKey in SecretKeys)
-        {
-            isSecretKey |= key.EndsWith(secretKey.AsSpan(), StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (!isSecretKey)
+        if (!IsSecretKey(s.Slice(keyStart, keyEnd - keyStart)))
         {
             return false;
         }
@@ -312,6 +316,25 @@ internal static class ApiKeyDetector
         return true;
     }
 
+    private static bool IsSecretKey(ReadOnlySpan<char> key)
+    {
+        // Every secret key ends in d, t, y or n: one test rejects almost every other key ("Data Source", "time").
+        if (key.Length < 3 || (key[key.Length - 1] | 0x20) is not ('d' or 't' or 'y' or 'n'))
+        {
+            return false;
+        }
+
+        foreach (var secretKey in SecretKeys)
+        {
+            if (Chars.MatchesIgnoreCase(key, key.Length - secretKey.Length, secretKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsInValue(char c, bool quoted, char quote) => quoted ? c != quote : !IsValueStop(c);
 
     private static bool IsValueStop(char c) =>
@@ -332,6 +355,19 @@ internal static class ApiKeyDetector
     }
 
     private static bool StartsWith(ReadOnlySpan<char> t, string prefix) => t.StartsWith(prefix.AsSpan());
+
+    private static bool IsHexOrDash(ReadOnlySpan<char> t)
+    {
+        foreach (var c in t)
+        {
+            if (!Chars.IsHex(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsUpperAlnum(ReadOnlySpan<char> t)
     {

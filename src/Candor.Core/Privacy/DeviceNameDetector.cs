@@ -20,38 +20,31 @@ internal static class DeviceNameDetector
 
     private static readonly string[] Makers = ["Apple", "Microsoft", "Google", "Samsung", "Amazon"];
 
-    public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
+    // Two detectors to the scanner, for the reason AuthorizationDetector gives.
+    public static bool TryFindWindows(ReadOnlySpan<char> s, int from, out Candidate match)
     {
-        var windows = TryFindWindows(s, from, out var windowsMatch);
-        var owner = TryFindOwned(s, from, out var ownerMatch);
-        if (windows && (!owner || windowsMatch.Start <= ownerMatch.Start))
+        // Search for the dash, which is rare, and look back for the prefix: a case-insensitive search for the
+        // prefixes themselves costs more than the rest of the scan.
+        var i = from;
+        while (i < s.Length)
         {
-            match = windowsMatch;
-            return true;
-        }
-
-        match = ownerMatch;
-        return owner;
-    }
-
-    private static bool TryFindWindows(ReadOnlySpan<char> s, int from, out Candidate match)
-    {
-        var bestStart = -1;
-        var bestEnd = -1;
-        foreach (var prefix in WindowsPrefixes)
-        {
-            var i = from;
-            while (i < s.Length)
+            var dash = s.Slice(i).IndexOf('-');
+            if (dash < 0)
             {
-                var found = s.Slice(i).IndexOf(prefix.AsSpan(), StringComparison.OrdinalIgnoreCase);
-                if (found < 0 || (bestStart >= 0 && i + found > bestStart))
+                break;
+            }
+
+            dash += i;
+            i = dash + 1;
+            foreach (var prefix in WindowsPrefixes)
+            {
+                var start = dash + 1 - prefix.Length;
+                if (start < from || !Chars.MatchesIgnoreCase(s, start, prefix))
                 {
-                    break;
+                    continue;
                 }
 
-                var start = i + found;
-                var end = start + prefix.Length;
-                i = end;
+                var end = dash + 1;
                 int upper = 0, lower = 0, digits = 0;
                 while (end < s.Length && Chars.IsAsciiAlnum(s[end]))
                 {
@@ -66,18 +59,17 @@ internal static class DeviceNameDetector
                 if (generated && !Chars.IsWord(Chars.At(s, start - 1)) && Chars.At(s, end) != '-' &&
                     Chars.At(s, end) != '_')
                 {
-                    bestStart = start;
-                    bestEnd = end;
-                    break;
+                    match = new Candidate(PiiKind.MachineName, start, end);
+                    return true;
                 }
             }
         }
 
-        match = bestStart >= 0 ? new Candidate(PiiKind.MachineName, bestStart, bestEnd) : default;
-        return bestStart >= 0;
+        match = default;
+        return false;
     }
 
-    private static bool TryFindOwned(ReadOnlySpan<char> s, int from, out Candidate match)
+    public static bool TryFindOwned(ReadOnlySpan<char> s, int from, out Candidate match)
     {
         var i = from;
         while (i < s.Length)

@@ -51,16 +51,22 @@ internal static class IpAddressDetector
         var i = from;
         while (i < s.Length)
         {
-            var c = s[i];
-            if (!Chars.IsHex(c) && c != ':')
+            // Every address holds a colon: jump to it and take the run of hex digits, colons and dots around it.
+            var colon = s.Slice(i).IndexOf(':');
+            if (colon < 0)
             {
-                i++;
-                continue;
+                break;
             }
 
-            var runStart = i;
-            var runEnd = i;
-            while (runEnd < s.Length && (Chars.IsHex(s[runEnd]) || s[runEnd] == ':' || s[runEnd] == '.'))
+            colon += i;
+            var runStart = colon;
+            while (runStart > i && IsV6Char(s[runStart - 1]))
+            {
+                runStart--;
+            }
+
+            var runEnd = colon;
+            while (runEnd < s.Length && IsV6Char(s[runEnd]))
             {
                 runEnd++;
             }
@@ -114,6 +120,8 @@ internal static class IpAddressDetector
         match = default;
         return false;
     }
+
+    private static bool IsV6Char(char c) => Chars.IsHex(c) || c == ':' || c == '.';
 
     private static bool TryParseV4(ReadOnlySpan<char> s, int i, out int end)
     {

@@ -63,10 +63,12 @@ internal static class UrlDetector
                 }
             }
 
+            // The query is looked for inside this URL only: a search to the end of the value would be repeated on
+            // every call, once per URL found.
             if (question < authorityEnd)
             {
-                var next = s.Slice(authorityEnd).IndexOf('?');
-                question = next < 0 ? s.Length : authorityEnd + next;
+                var next = s.Slice(authorityEnd, stop - authorityEnd).IndexOf('?');
+                question = next < 0 ? stop : authorityEnd + next;
             }
 
             var query = question < stop ? question : -1;

@@ -12,6 +12,7 @@ public sealed class PiiScannerDetectorTests
     [InlineData("reply to a.b@c.io.", "a.b@c.io")]
     [InlineData("owner o'neil@contoso.com", "o'neil@contoso.com")]
     [InlineData("'sam@contoso.com'", "sam@contoso.com")]
+    [InlineData("GET /api/users/bob%40contoso.com/photo", "bob%40contoso.com")]
     public void Email_is_found_with_its_exact_extent(string value, string expected) =>
         AssertFinds(value, PiiKind.Email, expected);
 
@@ -35,6 +36,8 @@ public sealed class PiiScannerDetectorTests
     [InlineData("edit ~/.bashrc now", "~/.bashrc")]
     [InlineData("file:///Users/lucia/a.pdf", "/Users/lucia/a.pdf")]
     [InlineData("(in /home/bob/src/x.cs)", "/home/bob/src/x.cs")]
+    [InlineData("cd /mnt/c/Users/jsmith/src", "/mnt/c/Users/jsmith/src")]
+    [InlineData("/c/Users/jsmith/.gitconfig", "/c/Users/jsmith/.gitconfig")]
     public void Home_directory_path_is_found_as_a_whole(string value, string expected) =>
         AssertFinds(value, PiiKind.HomeDirectoryPath, expected);
 
@@ -93,6 +96,7 @@ public sealed class PiiScannerDetectorTests
     [InlineData("Foo::Bar::Baz")]
     [InlineData("ns::cb")]
     [InlineData("Abc::Def1")]
+    [InlineData("dead::beef")]
     [InlineData("00:1A:2B:3C:4D:5E")]
     [InlineData("a:b:c")]
     [InlineData("::")]

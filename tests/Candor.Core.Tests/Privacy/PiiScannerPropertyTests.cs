@@ -155,6 +155,12 @@ public sealed class PiiScannerPropertyTests
         { "Bearer ", 30_000 },
         { "4111 ", 40_000 },
         { "aB3", 70_000 },
+
+        // Many matches of one kind: a detector must not search again for what it did not return.
+        { "mkowalski ", 20_000 },
+        { "Bearer abc12345 ", 12_000 },
+        { "DESKTOP-7QK2M1F ", 12_000 },
+        { "a@b.io ", 30_000 },
     };
 
     [Theory]
