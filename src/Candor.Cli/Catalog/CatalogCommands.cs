@@ -4,6 +4,7 @@ using Candor.Catalog.Compilation;
 using Candor.Catalog.Diagnostics;
 using Candor.Catalog.Linting;
 using Candor.Catalog.Loading;
+using Candor.Catalog.Summary;
 using Candor.Core.Catalog;
 
 namespace Candor.Cli.Catalog;
@@ -16,6 +17,7 @@ internal static class CatalogCommands
         var catalog = new Command("catalog", "Check, compile and document a family's catalog of diagnostic events.");
         catalog.Subcommands.Add(Lint());
         catalog.Subcommands.Add(Compile());
+        catalog.Subcommands.Add(Docs());
         return catalog;
     }
 
@@ -103,6 +105,44 @@ internal static class CatalogCommands
         return command;
     }
 
+    private static Command Docs()
+    {
+        var family = FamilyOption();
+        var path = new Option<string?>("--catalog") { Description = "The catalog folder (default: ./catalog/FAMILY)." };
+        var format = new Option<string>("--format")
+        {
+            Description = "Output format: md (Markdown) or html (one self-contained HTML file).",
+            DefaultValueFactory = _ => "md",
+        };
+        format.AcceptOnlyFromAmong([.. SummaryGenerator.FormatNames]);
+        var output = new Option<string>("--out")
+        {
+            Description = "The summary file to write.",
+            Required = true,
+        };
+        var command = new Command("docs", "Generate a family's data collection summary (Markdown or HTML) from its catalog.")
+        {
+            family, path, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            if (!SummaryGenerator.TryParseFormat(parse.GetValue(format), out var kind))
+            {
+                throw new CliException($"Unknown --format '{parse.GetValue(format)}'; use md or html.", 2);
+            }
+
+            var source = LoadClean(parse.GetValue(path) ?? CliRunner.FamilyFolder(parse.GetValue(family)!));
+            var compiled = CatalogCompiler.Compile(source);
+            var file = parse.GetValue(output)!;
+            WriteFile(file, SummaryGenerator.Generate(compiled, kind));
+            Console.Out.WriteLine(
+                $"Wrote the {(kind == SummaryFormat.Html ? "HTML" : "Markdown")} data collection summary of {compiled.Family.Id} " +
+                $"({compiled.Products.Count} products, {compiled.Events.Count} events) to {file}.");
+            return 0;
+        });
+        return command;
+    }
+
     /// <summary>The <c>--family</c> option shared by the commands that work on one shipped family.</summary>
     internal static Option<string> FamilyOption() => new("--family")
     {
@@ -113,6 +153,13 @@ internal static class CatalogCommands
     /// <summary>Loads and lints a catalog; any error stops the command with the findings on standard error.</summary>
     internal static CatalogSource LoadClean(string folder)
     {
+        // The loader treats a path that is not a folder as a file inside its catalog folder; for a path that does
+        // not exist at all that would make the parent (possibly "/") the catalog, so refuse it here.
+        if (!Directory.Exists(folder) && !File.Exists(folder))
+        {
+            throw new CliException($"{folder}: no such catalog folder.");
+        }
+
         var source = CatalogLoader.Load(folder);
         var errors = CatalogLinter.Lint(source, Today()).Where(d => d.Severity == Severity.Error).ToList();
         if (errors.Count > 0)
