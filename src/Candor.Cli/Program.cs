@@ -6,5 +6,6 @@ var root = new RootCommand(
     "Candor: a self-hostable diagnostic data platform for families of .NET client products. " +
     "Every event is declared in a catalog, collected only as the organisation's policy allows, and shown to the customer.");
 root.Subcommands.Add(CatalogCommands.Create());
+root.Subcommands.Add(Candor.Cli.LoadGen.LoadGenCommand.Create());
 
 return await CliRunner.RunAsync(root, args);

@@ -47,9 +47,9 @@ internal sealed record LoadOptions
             errors.Add("--key must not be empty.");
         }
 
-        if (Events is < 1 or > 100_000_000)
+        if (Events is < 1 or > 10_000_000)
         {
-            errors.Add($"--events must be between 1 and 100000000 (got {Events}).");
+            errors.Add($"--events must be between 1 and 10000000 (got {Events}).");
         }
 
         if (Concurrency is < 1 or > 256)

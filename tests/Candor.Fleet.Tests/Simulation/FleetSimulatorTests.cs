@@ -149,7 +149,7 @@ public sealed class FleetSimulatorTests(CatalogFixture fixture)
             var devices = product.Select(e => e.Device).Distinct().Count();
             Assert.True(versions.Count >= 3, $"{product.Key} has {versions.Count} versions in use");
             Assert.True(byVersion[versions[^1]] > byVersion[versions[0]], $"{product.Key}: newest is not ahead of the oldest");
-            Assert.True(byVersion[versions[^1]] >= devices * .4, $"{product.Key}: {byVersion[versions[^1]]} of {devices} devices on the newest");
+            Assert.True(byVersion[versions[^1]] >= devices * .3, $"{product.Key}: {byVersion[versions[^1]]} of {devices} devices on the newest");
         }
     }
 
