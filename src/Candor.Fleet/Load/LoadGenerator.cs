@@ -37,10 +37,16 @@ internal sealed class LoadGenerator
     public static List<PreparedBatch> Prepare(CompiledCatalog catalog, LoadOptions options, DateTimeOffset end)
     {
         var fleet = new FleetSimulator(catalog, FleetOptions.ForEventCount(options.Events, options.Seed, end, options.BatchSize));
-        var batches = new List<PreparedBatch>((int)(options.Events / options.BatchSize) + 1);
-        foreach (var batch in BatchWriter.Batches(fleet))
+        return Prepare(BatchWriter.Batches(fleet), options.Gzip);
+    }
+
+    /// <summary>Holds the given batches ready to send, compressed with gzip when asked.</summary>
+    public static List<PreparedBatch> Prepare(IEnumerable<FleetBatch> source, bool gzip)
+    {
+        var batches = new List<PreparedBatch>();
+        foreach (var batch in source)
         {
-            batches.Add(new PreparedBatch(options.Gzip ? Compress(batch.Json) : batch.Json, batch.EventCount));
+            batches.Add(new PreparedBatch(gzip ? Compress(batch.Json) : batch.Json, batch.EventCount));
         }
 
         return batches;

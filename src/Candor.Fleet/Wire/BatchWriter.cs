@@ -35,7 +35,9 @@ internal static class BatchWriter
     private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
 
     /// <summary>Groups the fleet's events into batches of at most <see cref="FleetOptions.BatchSize"/>, lazily.</summary>
-    public static IEnumerable<FleetBatch> Batches(FleetSimulator fleet)
+    /// <param name="fleet">The fleet to run.</param>
+    /// <param name="observe">Called with every event before it is written (for statistics), or null.</param>
+    public static IEnumerable<FleetBatch> Batches(FleetSimulator fleet, Action<SimEvent>? observe = null)
     {
         var batchIds = new Random(Distributions.DeriveSeed(fleet.Options.Seed, -3));
         var size = fleet.Options.BatchSize;
@@ -43,6 +45,7 @@ internal static class BatchWriter
         var pending = new List<SimEvent>(size);
         foreach (var ev in fleet.Events())
         {
+            observe?.Invoke(ev);
             pending.Add(ev);
             if (pending.Count == size)
             {
