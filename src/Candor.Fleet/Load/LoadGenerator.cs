@@ -14,7 +14,7 @@ internal sealed record PreparedBatch(byte[] Body, int EventCount);
 
 /// <summary>Sends pre-generated fleet batches to a collector with several concurrent senders over HTTP/1.1
 /// keep-alive connections, honours 429/503 with <c>Retry-After</c> (bounded), and totals what the collector
-/// answered. Generation happens in <see cref="Prepare"/>, before the clock starts.</summary>
+/// answered. Generation happens in the <c>Prepare</c> methods, before the clock starts.</summary>
 internal sealed class LoadGenerator
 {
     private readonly LoadOptions _options;
