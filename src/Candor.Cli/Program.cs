@@ -9,6 +9,7 @@ var root = new RootCommand(
     "Every event is declared in a catalog, collected only as the organisation's policy allows, and shown to the customer.");
 root.Subcommands.Add(CatalogCommands.Create());
 root.Subcommands.Add(Candor.Cli.LoadGen.LoadGenCommand.Create());
+root.Subcommands.Add(Candor.Cli.Demo.DemoCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(TenantCommands.Create());
 
