@@ -49,8 +49,8 @@ internal sealed record FleetOptions
         return errors;
     }
 
-    /// <summary>Options whose fleet produces at least <paramref name="events"/> events (about 70 events per
-    /// device and day on average; a margin keeps short fleets from running dry), capped to that count.</summary>
+    /// <summary>Options whose fleet produces at least <paramref name="events"/> events, capped to that count. A device
+    /// averages about 50 events a day; the fleet is sized for 25 so that it never runs dry before the count.</summary>
     public static FleetOptions ForEventCount(long events, int seed, DateTimeOffset end, int batchSize = 500, int days = 7)
     {
         var devices = (int)Math.Clamp((events / (days * 25.0)) + 20, 20, 1_000_000);
