@@ -137,8 +137,9 @@ internal sealed class BatchReader
                 result.Error = NotABatch("The batch has no 'events' array.");
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an escaped lone surrogate is well-formed JSON but no text.
             // The reader's message names the line and byte position, never the offending value.
             result.Error = new BatchError(400, "invalid_json", $"The body is not valid JSON: {ex.Message}");
             result.Accepted.Clear();

@@ -73,6 +73,13 @@ internal static class RequestBody
 
         using (raw)
         {
+            // GZipStream yields nothing, without complaint, from a stream cut inside its header; the smallest
+            // whole member is 18 bytes (header, an empty block, trailer).
+            if (raw.Length < 18)
+            {
+                return (null, InvalidGzip);
+            }
+
             try
             {
                 using var source = raw.OpenRead();
@@ -89,10 +96,12 @@ internal static class RequestBody
             }
             catch (InvalidDataException)
             {
-                return (null, new BatchError(400, "invalid_gzip", "The body is not valid gzip data."));
+                return (null, InvalidGzip);
             }
         }
     }
+
+    private static readonly BatchError InvalidGzip = new(400, "invalid_gzip", "The body is not valid gzip data.");
 
     private static BatchError TooLarge(long limit, string what) =>
         new(413, "body_too_large", $"The {what} body is larger than the limit of {limit} bytes.");

@@ -334,6 +334,23 @@ public sealed class BatchReaderTests
         Assert.Equal(code, result.Error?.Code);
     }
 
+    [Theory]
+    [InlineData("id")]
+    [InlineData("name")]
+    [InlineData("sdk")]
+    public void Escaped_lone_surrogate_fails_the_batch_as_invalid_json_instead_of_throwing(string property)
+    {
+        var json = Events.Batch(Events.Valid()).Replace($"\"{property}\":\"", $"\"{property}\":\"\\ud800", StringComparison.Ordinal);
+        Assert.Equal("invalid_json", Read(json).Error?.Code);
+    }
+
+    [Fact]
+    public void Escaped_lone_surrogate_in_data_fails_the_batch_as_invalid_json()
+    {
+        var json = Events.Batch(Events.Valid()).Replace("\"success\"", "\"\\udc00\"", StringComparison.Ordinal);
+        Assert.Equal("invalid_json", Read(json).Error?.Code);
+    }
+
     [Fact]
     public void Deep_nesting_fails_as_invalid_json_without_recursion()
     {

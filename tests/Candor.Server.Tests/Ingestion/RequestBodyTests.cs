@@ -116,13 +116,19 @@ public sealed class RequestBodyTests
     {
         // GZipStream hands out what it could inflate from a cut stream without complaint; the batch is then cut
         // too, and the reader refuses it as a whole.
-        var json = Events.Batch(Events.Valid(), Events.Valid());
-        var gzip = Gzip(Encoding.UTF8.GetBytes(json));
+        var json = Encoding.UTF8.GetBytes(Events.Batch(Events.Valid(), Events.Valid()));
+        var gzip = Gzip(json);
         for (var cut = 1; cut < gzip.Length - 8; cut += 7)
         {
             var (read, error) = await RequestBody.ReadAsync(Request(gzip[..cut], "gzip").Request, new IngestionLimits(), default);
             using (read)
             {
+                if (error is null && read!.Span.SequenceEqual(json))
+                {
+                    // Deflate emitted the whole batch before the cut: it arrived whole, only the trailer did not.
+                    continue;
+                }
+
                 if (error is null)
                 {
                     var result = BatchReader.Read(read!.Span, new BatchRules(new CatalogIndex(TestCatalogs.Create()), new(), Guid.NewGuid(),

@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Candor.Core.Model;
+using Candor.Storage.Schema;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Candor.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    private const string EventColumns =
+        "tenant_id, event_id, name, level, category, product, app_version, sdk, session_id, device_id, device_class, " +
+        "os, os_version, arch, locale, seq, time, received_at, data";
+
+    /// <summary>The columns in <see cref="EventColumns"/> order, with data as the JSON text.</summary>
+    private const string ReadColumns =
+        "tenant_id, event_id, name, level, category, product, app_version, sdk, session_id, device_id, device_class, " +
+        "os, os_version, arch, locale, seq, time, received_at, data::text";
+
+    /// <inheritdoc />
+    /// <remarks>One transaction: the events are copied (binary COPY) into a temporary table dropped at commit,
+    /// then moved with <c>INSERT ... SELECT ... ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING</c>, whose
+    /// rows say which were new. Concurrent calls with the same events each store them at most once: the
+    /// primary key decides; inserting in key order keeps two such calls from deadlocking on each other's keys,
+    /// and a deadlock or serialization failure that happens anyway (e.g. across Citus shards) is retried.
+    /// Repeats within the call are found in memory first.</remarks>
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
+    {
+        StoreText.Validate(events);
+        if (events.Count == 0)
+        {
+            return new AppendResult(0, []);
+        }
+
+        var duplicates = new List<int>();
+        var unique = StoreText.FirstOccurrences(events, duplicates);
+        var inserted = new HashSet<(Guid, Guid)>(unique.Count);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await InsertAsync(events, unique, inserted, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState is DeadlockDetected or SerializationFailure && attempt < 3)
+            {
+                // The transaction was rolled back whole, so trying again cannot store anything twice.
+                inserted.Clear();
+            }
+        }
+
+        if (inserted.Count != unique.Count)
+        {
+            foreach (var index in unique)
+            {
+                if (!inserted.Contains((events[index].TenantId, events[index].EventId)))
+                {
+                    duplicates.Add(index);
+                }
+            }
+
+            duplicates.Sort();
+        }
+
+        return new AppendResult(inserted.Count, duplicates);
+    }
+
+    private async Task InsertAsync(IReadOnlyList<StoredEvent> events, List<int> unique, HashSet<(Guid, Guid)> inserted,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "CREATE TEMP TABLE candor_staging (LIKE events) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            $"COPY candor_staging ({EventColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var index in unique)
+            {
+                await WriteRowAsync(importer, events[index], cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var command = Command(connection,
+            $"INSERT INTO events ({EventColumns}) SELECT {EventColumns} FROM candor_staging ORDER BY tenant_id, event_id " +
+            "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING tenant_id, event_id"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+        }
+
+        // Not cancellable from here: once the commit is sent, the caller must learn its outcome.
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async ValueTask WriteRowAsync(NpgsqlBinaryImporter importer, StoredEvent e, CancellationToken cancellationToken)
+    {
+        await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.TenantId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Name, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Level.ToWire(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Category.ToWire(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Product, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.AppVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Sdk, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.SessionId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.DeviceId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.DeviceClass, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Os, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.OsVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Arch, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Locale, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Time.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.ReceivedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(e.Data, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredEvent> ReadDeviceEventsAsync(Guid tenantId, Guid deviceId, EventFilter? filter = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        filter ??= new EventFilter();
+        StoreText.ValidatePaging(filter);
+        var sql = new StringBuilder(
+            $"SELECT {ReadColumns} FROM events WHERE tenant_id = @tenant AND device_id = @device");
+        var parameters = new List<(string, object?)> { ("tenant", tenantId), ("device", deviceId) };
+        if (filter.Level is { } level)
+        {
+            sql.Append(" AND level = @level");
+            parameters.Add(("level", level.ToWire()));
+        }
+
+        if (filter.Category is { } category)
+        {
+            sql.Append(" AND category = @category");
+            parameters.Add(("category", category.ToWire()));
+        }
+
+        if (filter.From is { } from)
+        {
+            sql.Append(" AND time >= @from");
+            parameters.Add(("from", from));
+        }
+
+        if (filter.To is { } to)
+        {
+            sql.Append(" AND time < @to");
+            parameters.Add(("to", to));
+        }
+
+        // Paging needs a total order: time alone can tie, the primary key cannot.
+        sql.Append(" ORDER BY time, seq, event_id");
+        if (filter.Limit is { } limit)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" LIMIT {limit}");
+        }
+
+        if (filter.Offset > 0)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" OFFSET {filter.Offset}");
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, sql.ToString(), [.. parameters]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredEvent
+            {
+                TenantId = reader.GetGuid(0),
+                EventId = reader.GetGuid(1),
+                Name = reader.GetString(2),
+                Level = StoreText.Level(reader.GetString(3)),
+                Category = StoreText.Category(reader.GetString(4)),
+                Product = reader.GetString(5),
+                AppVersion = reader.GetString(6),
+                Sdk = reader.GetString(7),
+                SessionId = reader.GetGuid(8),
+                DeviceId = reader.GetGuid(9),
+                DeviceClass = reader.GetString(10),
+                Os = reader.GetString(11),
+                OsVersion = reader.GetString(12),
+                Arch = reader.GetString(13),
+                Locale = reader.GetString(14),
+                Seq = reader.GetInt64(15),
+                Time = ReadTime(reader, 16),
+                ReceivedAt = ReadTime(reader, 17),
+                Data = reader.GetString(18),
+            };
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND device_id = @device", cancellationToken,
+            ("tenant", tenantId), ("device", deviceId)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return eventName is null
+            ? await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND received_at < @cutoff", cancellationToken,
+                ("tenant", tenantId), ("cutoff", cutoff)).ConfigureAwait(false)
+            : await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND received_at < @cutoff AND name = @name",
+                cancellationToken, ("tenant", tenantId), ("cutoff", cutoff), ("name", eventName)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CountAsync(Guid tenantId, DataLevel? level = null, DataCategory? category = null,
+        CancellationToken cancellationToken = default)
+    {
+        var sql = "SELECT count(*) FROM events WHERE tenant_id = @tenant"
+            + (level is null ? "" : " AND level = @level")
+            + (category is null ? "" : " AND category = @category");
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new List<(string, object?)> { ("tenant", tenantId) };
+        if (level is { } l)
+        {
+            parameters.Add(("level", l.ToWire()));
+        }
+
+        if (category is { } c)
+        {
+            parameters.Add(("category", c.ToWire()));
+        }
+
+        await using var command = Command(connection, sql, [.. parameters]);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+}
