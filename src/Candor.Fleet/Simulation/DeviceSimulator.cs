@@ -51,6 +51,7 @@ internal sealed class DeviceSimulator
     private readonly bool _alwaysActive;
 
     private int _pendingIndex;
+    private ulong _ids;
     private long _seq;
     private long _lastTime;
     private int _day = -1;
@@ -87,6 +88,7 @@ internal sealed class DeviceSimulator
         _endMs = endMs;
         _days = days;
         _activityFactor = Distributions.LogNormal(_rng, 1, .35);
+        _ids = (ulong)_rng.NextInt64();
         _installDay = preinstalled ? -1 : _rng.Next(Math.Max(1, days));
         _installed = preinstalled;
         _uninstallDay = catalog.For("app.uninstalled", device.Product.Id) is not null && Distributions.Chance(_rng, .015)
@@ -692,7 +694,7 @@ internal sealed class DeviceSimulator
             // What a device reports about itself is the same every day: its values come from a generator seeded by
             // the device and the event, not from the session's sequence.
             var stable = new Random(Distributions.StableHash(template.Name, _deviceSeed));
-            var ev = new SimEvent(template, _device, Distributions.Uuid(_rng), _session, Math.Max(t, _lastTime));
+            var ev = new SimEvent(template, _device, Distributions.Uuid(ref _ids), _session, Math.Max(t, _lastTime));
             GenericValues.Fill(ev, stable);
             Add(ev);
         }
@@ -825,7 +827,7 @@ internal sealed class DeviceSimulator
             return null;
         }
 
-        var ev = new SimEvent(template, _device, Distributions.Uuid(_rng), _session, Math.Clamp(t, _lastTime, _endMs));
+        var ev = new SimEvent(template, _device, Distributions.Uuid(ref _ids), _session, Math.Clamp(t, _lastTime, _endMs));
         GenericValues.Fill(ev, _rng);
         return ev;
     }

@@ -79,6 +79,29 @@ internal static class Distributions
         return new Guid(bytes, bigEndian: true);
     }
 
+    /// <summary>A random (version 4 layout) UUID from a SplitMix64 state: the per-event ids are the fleet's hottest
+    /// random draw, and two 64-bit steps are much cheaper than sixteen byte draws of <see cref="Random"/>.</summary>
+    public static Guid Uuid(ref ulong state)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, SplitMix(ref state));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], SplitMix(ref state));
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        unchecked
+        {
+            var z = state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+    }
+
     /// <summary>A stable 32-bit hash (FNV-1a) for deriving seeds; <see cref="string.GetHashCode()"/> changes per process.</summary>
     public static int StableHash(string text, int seed)
     {

@@ -1,3 +1,5 @@
+using Candor.Fleet.Wire;
+
 namespace Candor.Fleet.Simulation;
 
 /// <summary>One installation of one product on one device: its pseudonymous identity, its platform and
@@ -45,6 +47,9 @@ internal sealed class FleetDevice
     public required bool Managed { get; init; }
 
     public string AppVersion => Product.Versions[VersionIndex];
+
+    /// <summary>The device's unchanging envelope values, JSON-encoded on first use.</summary>
+    public DeviceWire Wire => field ??= new DeviceWire(this);
 
     public bool IsNewest => VersionIndex == Product.Versions.Count - 1;
 

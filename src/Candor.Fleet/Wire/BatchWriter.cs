@@ -85,19 +85,19 @@ internal static class BatchWriter
 
     private static void WriteEvent(Utf8JsonWriter writer, SimEvent ev)
     {
-        var device = ev.Device;
+        var device = ev.Device.Wire;
         writer.WriteStartObject();
         writer.WriteString(IdName, ev.Id);
         writer.WriteString(NameName, ev.Template.EncodedName);
         WriteTime(writer, TimeName, ev.TimeMs);
         writer.WriteNumber(SeqName, ev.Seq);
-        writer.WriteString(ProductName, device.Product.Id);
+        writer.WriteString(ProductName, device.Product);
         writer.WriteString(AppVersionName, ev.AppVersion);
         writer.WriteString(SdkName, SdkValue);
         writer.WriteString(SessionName, ev.Session);
         writer.WriteStartObject(DeviceName);
         writer.WriteString(IdName, device.Id);
-        writer.WriteString(ClassName, device.DeviceClass);
+        writer.WriteString(ClassName, device.Class);
         writer.WriteString(OsName, device.Os);
         writer.WriteString(OsVersionName, ev.OsVersion);
         writer.WriteString(ArchName, device.Arch);
