@@ -161,6 +161,8 @@ public sealed partial class DuckDbStore
             sql.Append(CultureInfo.InvariantCulture, $" OFFSET {filter.Offset}");
         }
 
+        // DuckDB's reader blocks; leave the caller's synchronous path before it does.
+        await Task.Yield();
         using var connection = ReadConnection();
         using var command = Command(connection, sql.ToString(), [.. parameters]);
         using var reader = command.ExecuteReader();
@@ -190,8 +192,6 @@ public sealed partial class DuckDbStore
                 Data = reader.GetString(18),
             };
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -193,6 +193,9 @@ public sealed partial class DuckDbStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
+
+        // DuckDB's reader blocks; leave the caller's synchronous path before it does.
+        await Task.Yield();
         using var connection = ReadConnection();
         using var command = since is { } from
             ? Command(connection, AuditQuery("AND acted_at >= $since", limit), ("tenant", tenantId), ("since", Utc(from)))
@@ -204,8 +207,6 @@ public sealed partial class DuckDbStore
             yield return new AuditRecord(reader.GetGuid(0), reader.GetGuid(1), ReadTime(reader, 2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6), ReadOptionalString(reader, 7), ReadOptionalString(reader, 8));
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private static string AuditQuery(string condition, int limit) =>

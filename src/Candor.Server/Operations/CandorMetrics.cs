@@ -39,6 +39,9 @@ internal sealed class CandorMetrics : IDisposable
         _codeTags = [.. RejectionCodes.All.Select(c => new[] { new KeyValuePair<string, object?>("code", c.ToWire()) })];
     }
 
+    /// <summary>This collector's meter (each collector has its own, so that tests can tell them apart).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>Reports the write queue's depth; set once by the host.</summary>
     public void ObserveQueue(Func<int> depth) =>
         _meter.CreateObservableGauge("candor.queue.depth", depth, "{batch}", "Batches waiting for the group commit.");

@@ -64,10 +64,12 @@ CREATE TABLE policies (
 );
 
 -- Append-only: the store has no code path that updates or deletes a row here, not even when a tenant is
--- deleted. seq orders the log as it was written. before and after keep the JSON text exactly as given.
+-- deleted. seq orders the log as it was written (bigserial rather than an identity column: Citus distributes
+-- tables with serial columns without the limits it has for identity columns). before and after keep the JSON
+-- text exactly as given.
 CREATE TABLE audit (
     tenant_id  uuid        NOT NULL,
-    seq        bigint      GENERATED ALWAYS AS IDENTITY,
+    seq        bigserial   NOT NULL,
     audit_id   uuid        NOT NULL,
     acted_at   timestamptz NOT NULL,
     actor_id   text        NOT NULL,

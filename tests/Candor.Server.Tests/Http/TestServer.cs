@@ -154,7 +154,7 @@ internal sealed class TestServer : IAsyncDisposable
         }
     }
 
-    private sealed class ListLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    internal sealed class ListLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new ListLogger(categoryName, lines);
 

@@ -20,8 +20,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
         if (string.IsNullOrWhiteSpace(_server))
         {
             var where = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
-                ? "CI=true but no PostgreSQL was provided"
-                : "no PostgreSQL server is configured";
+                ? "CI is true but no PostgreSQL server was provided"
+                : "No PostgreSQL server is configured";
             throw new InvalidOperationException(
                 $"{where}: set {Variable} to an Npgsql connection string of a server where databases may be created, or run ./test.sh, which starts one.");
         }
