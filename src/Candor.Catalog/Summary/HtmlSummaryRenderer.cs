@@ -55,6 +55,31 @@ internal sealed class HtmlSummaryRenderer : SummaryRenderer
         _out.Append(CultureInfo.InvariantCulture, $"<h{level} id=\"{Encode(id)}\">").Append(Encode(text))
             .Append(CultureInfo.InvariantCulture, $"</h{level}>\n");
 
+    public override void Contents(IReadOnlyList<ContentsEntry> entries)
+    {
+        _out.Append("<nav aria-labelledby=\"contents\">\n<h2 id=\"contents\">Contents</h2>\n<ul>\n");
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            _out.Append("<li><a href=\"#").Append(Encode(entry.Id)).Append("\">").Append(Encode(entry.Text)).Append("</a>");
+            var opensChildren = i + 1 < entries.Count && entries[i + 1].Level > entry.Level;
+            var closesChildren = entry.Level > 2 && (i + 1 == entries.Count || entries[i + 1].Level == 2);
+            if (opensChildren)
+            {
+                _out.Append("\n<ul>\n");
+                continue;
+            }
+
+            _out.Append("</li>\n");
+            if (closesChildren)
+            {
+                _out.Append("</ul>\n</li>\n");
+            }
+        }
+
+        _out.Append("</ul>\n</nav>\n");
+    }
+
     public override void Paragraph(IReadOnlyList<Inline> text) =>
         _out.Append("<p>").Append(Inlines(text)).Append("</p>\n");
 

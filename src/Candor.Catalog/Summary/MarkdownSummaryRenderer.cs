@@ -14,6 +14,12 @@ internal sealed class MarkdownSummaryRenderer : SummaryRenderer
     public override void Heading(int level, string text, string id) =>
         Line(new string('#', level) + " " + Text(text, blockStart: false)).Line();
 
+    /// <summary>Markdown viewers build their own outline from the headings, and each derives heading anchors its
+    /// own way, so links written here would break in some of them.</summary>
+    public override void Contents(IReadOnlyList<ContentsEntry> entries)
+    {
+    }
+
     public override void Paragraph(IReadOnlyList<Inline> text) => Line(Inlines(text, inTable: false)).Line();
 
     public override void BulletList(IEnumerable<IReadOnlyList<Inline>> items)
@@ -91,11 +97,17 @@ internal sealed class MarkdownSummaryRenderer : SummaryRenderer
         for (var i = 0; i < flat.Length; i++)
         {
             var ch = flat[i];
-            if (ch is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '&' or '~')
+            // '#' everywhere: at the end of a heading a run of them would be taken for the closing sequence.
+            // '^', '$' and doubled '+' or '=' are superscript, math, inserted and marked text in common extensions.
+            if (ch is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '&' or '~' or '#' or '^' or '$')
             {
                 text.Append('\\');
             }
-            else if (blockStart && i == 0 && ch is '#' or '-' or '+' or '=')
+            else if (ch is '+' or '=' && ((i > 0 && flat[i - 1] == ch) || (i + 1 < flat.Length && flat[i + 1] == ch)))
+            {
+                text.Append('\\');
+            }
+            else if (blockStart && i == 0 && ch is '-' or '+' or '=')
             {
                 text.Append('\\');
             }

@@ -18,6 +18,20 @@ internal static class SummaryLayout
         r.Paragraph(SummaryText.ProductsIntro(s));
         r.BulletList(s.Products.Select(p => (IReadOnlyList<Inline>)[p.Product.DisplayName]));
 
+        var used = new HashSet<string>(StringComparer.Ordinal) { "contents", "overview", "required-data", "required-summary", "optional-data", "privacy", "appendix", "common-fields", "about" };
+        var productIds = s.Products.Select(p => UniqueId("product-" + p.Product.Id, used)).ToList();
+        r.Contents(
+        [
+            new(2, SummaryText.OverviewHeading, "overview"),
+            new(2, SummaryText.RequiredHeading, "required-data"),
+            new(2, SummaryText.OptionalHeading, "optional-data"),
+            new(2, SummaryText.PrivacyHeading, "privacy"),
+            new(2, SummaryText.AppendixHeading, "appendix"),
+            new(3, SummaryText.CommonFieldsHeading, "common-fields"),
+            .. s.Products.Select((p, i) => new ContentsEntry(3, p.Product.DisplayName, productIds[i])),
+            new(2, SummaryText.AboutHeading, "about"),
+        ]);
+
         r.Heading(2, SummaryText.OverviewHeading, "overview");
         Paragraphs(r, SummaryText.Overview(s));
 
@@ -62,10 +76,9 @@ internal static class SummaryLayout
                 Cell.Text(f.Category is { } c ? c.DisplayName() : ""), Cell.Text(f.Description),
             ]));
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var p in s.Products)
+        foreach (var (p, id) in s.Products.Zip(productIds))
         {
-            r.Heading(3, p.Product.DisplayName, UniqueId("product-" + p.Product.Id, ids));
+            r.Heading(3, p.Product.DisplayName, id);
             r.Paragraph([p.Product.Description]);
             r.Paragraph(SummaryText.ProductFacts(p));
             if (p.Events.Count > 0)
@@ -114,7 +127,10 @@ internal static class SummaryLayout
         e.Fields.Count == 0
             ? Cell.Text(SummaryText.NoFields)
             : new Cell(e.Fields.Select(f => (IReadOnlyList<Inline>)
-                [Inline.Code(f.Name), " (", .. TypeOf(f), ", " + SummaryText.Classification(f.Classification) + ")"]).ToList());
+                [Inline.Code(f.Name), " (", .. TypeOf(f), ClassificationSeparator(f) + SummaryText.Classification(f.Classification) + ")"]).ToList());
+
+    /// <summary>An enum's values are a comma list, so a semicolon keeps its classification from reading as one more value.</summary>
+    private static string ClassificationSeparator(FieldDefinition f) => f.Type == FieldType.Enum && f.Values.Count > 0 ? "; " : ", ";
 
     /// <summary>"duration", or for an enum its allowed values, which tell the reader exactly what can be sent.</summary>
     private static Inline[] TypeOf(FieldDefinition f)

@@ -8,6 +8,9 @@ internal abstract class SummaryRenderer
     /// <summary>Starts the document; <paramref name="title"/> is also its first heading.</summary>
     public abstract void Begin(string title);
 
+    /// <summary>A table of contents: links to the headings of level 2 (and 3, nested) by their ids.</summary>
+    public abstract void Contents(IReadOnlyList<ContentsEntry> entries);
+
     /// <summary>A heading of level 2 or 3 (the title is level 1). <paramref name="id"/> is a stable anchor.</summary>
     public abstract void Heading(int level, string text, string id);
 
@@ -31,3 +34,6 @@ internal sealed record Cell(IReadOnlyList<IReadOnlyList<Inline>> Lines)
 
     public static Cell Of(params Inline[] line) => new([line]);
 }
+
+/// <summary>A heading the table of contents links to.</summary>
+internal sealed record ContentsEntry(int Level, string Text, string Id);

@@ -174,7 +174,7 @@ public sealed class SummaryContentTests
                 foreach (var f in e.Fields)
                 {
                     Assert.Contains("`" + f.Name + "` (" + (f.Type == FieldType.Enum ? "enum: " : f.Type.ToWire()), row, StringComparison.Ordinal);
-                    Assert.Contains(", " + SummaryText.Classification(f.Classification) + ")", row, StringComparison.Ordinal);
+                    Assert.Contains((f.Type == FieldType.Enum ? "; " : ", ") + SummaryText.Classification(f.Classification) + ")", row, StringComparison.Ordinal);
                 }
 
                 if (e.Fields.Count == 0)
@@ -226,6 +226,10 @@ public sealed class SummaryContentTests
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         Assert.All(root.Descendants("div").Where(d => (string?)d.Attribute("role") == "region"),
             d => Assert.Contains((string)d.Attribute("aria-labelledby")!, ids));
+
+        var internalLinks = root.Descendants("a").Select(a => (string)a.Attribute("href")!).Where(h => h.StartsWith('#')).ToList();
+        Assert.Equal(7 + Shipped.Products.Count, internalLinks.Count);
+        Assert.All(internalLinks, h => Assert.Contains(h[1..], ids));
 
         // Headings never skip a level.
         var levels = root.Descendants().Where(e => e.Name.LocalName is "h1" or "h2" or "h3" or "h4").Select(e => e.Name.LocalName[1] - '0').ToList();
@@ -297,6 +301,9 @@ public sealed class SummaryContentTests
     [InlineData("- item", "\\- item")]
     [InlineData("line\nbreak", "line break")]
     [InlineData("snake_case", "snake\\_case")]
+    [InlineData("x^2^ costs $5", "x\\^2\\^ costs \\$5")]
+    [InlineData("C++ and a + b", "C\\+\\+ and a + b")]
+    [InlineData("==marked", "\\=\\=marked")]
     public void Markdown_text_at_the_start_of_a_block_cannot_open_a_new_block(string value, string expected) =>
         Assert.Equal(expected, MarkdownSummaryRenderer.Text(value, blockStart: true));
 

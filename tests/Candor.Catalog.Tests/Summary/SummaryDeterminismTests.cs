@@ -63,6 +63,7 @@ public sealed class SummaryDeterminismTests
 
         Assert.True(File.Exists(path), $"{path} is missing; run ./candor catalog docs --format {format} --out docs/generated/{SummaryFixtures.ShippedFamily}.{format}");
         SummaryGoldenTests.AssertSameText(File.ReadAllText(path, Encoding.UTF8), SummaryGenerator.Generate(compiled, kind), path,
-            $"Regenerate it from the repository root: ./candor catalog docs --format {format} --out docs/generated/{SummaryFixtures.ShippedFamily}.{format}");
+            $"Regenerate it from the repository root: ./candor catalog docs --format {format} --out docs/generated/{SummaryFixtures.ShippedFamily}.{format}",
+            actualPrefix: "docs-");
     }
 }

@@ -41,14 +41,14 @@ public sealed class SummaryGoldenTests
     }
 
     /// <summary>Fails with the first differing line, and keeps the actual text on disk for a full diff.</summary>
-    internal static void AssertSameText(string expected, string actual, string expectedPath, string hint)
+    internal static void AssertSameText(string expected, string actual, string expectedPath, string hint, string actualPrefix = "")
     {
         if (string.Equals(expected, actual, StringComparison.Ordinal))
         {
             return;
         }
 
-        var actualPath = Path.Combine(AppContext.BaseDirectory, "Summary", "Actual", Path.GetFileName(expectedPath));
+        var actualPath = Path.Combine(AppContext.BaseDirectory, "Summary", "Actual", actualPrefix + Path.GetFileName(expectedPath));
         Directory.CreateDirectory(Path.GetDirectoryName(actualPath)!);
         File.WriteAllText(actualPath, actual, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
 
