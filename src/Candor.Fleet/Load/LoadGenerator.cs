@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Candor.Core.Catalog;
+using Candor.Fleet.Simulation;
+using Candor.Fleet.Wire;
+
+namespace Candor.Fleet.Load;
+
+/// <summary>A batch ready to send: its body (gzip-compressed when asked) and how many events it holds.</summary>
+internal sealed record PreparedBatch(byte[] Body, int EventCount);
+
+/// <summary>Sends pre-generated fleet batches to a collector with several concurrent senders over HTTP/1.1
+/// keep-alive connections, honours 429/503 with <c>Retry-After</c> (bounded), and totals what the collector
+/// answered. Generation happens in the <c>Prepare</c> methods, before the clock starts.</summary>
+internal sealed class LoadGenerator
+{
+    private readonly LoadOptions _options;
+    private readonly TimeProvider _time;
+
+    public LoadGenerator(LoadOptions options, TimeProvider time)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Generates (and compresses, with <see cref="LoadOptions.Gzip"/>) exactly <see cref="LoadOptions.Events"/>
+    /// events of a fleet sized for that count, whose period ends at <paramref name="end"/>.</summary>
+    public static List<PreparedBatch> Prepare(CompiledCatalog catalog, LoadOptions options, DateTimeOffset end)
+    {
+        var fleet = new FleetSimulator(catalog, FleetOptions.ForEventCount(options.Events, options.Seed, end, options.BatchSize));
+        return Prepare(BatchWriter.Batches(fleet), options.Gzip);
+    }
+
+    /// <summary>Holds the given batches ready to send, compressed with gzip when asked.</summary>
+    public static List<PreparedBatch> Prepare(IEnumerable<FleetBatch> source, bool gzip)
+    {
+        var batches = new List<PreparedBatch>();
+        foreach (var batch in source)
+        {
+            batches.Add(new PreparedBatch(gzip ? Compress(batch.Json) : batch.Json, batch.EventCount));
+        }
+
+        return batches;
+    }
+
+    /// <summary>Sends every batch (until the time limit) and reports. <paramref name="handler"/> lets tests pass
+    /// their own; by default a pooled keep-alive handler with one connection per sender.</summary>
+    public async Task<LoadReport> RunAsync(IReadOnlyList<PreparedBatch> batches, double prepareSeconds, HttpMessageHandler? handler = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var ownHandler = handler is null ? new SocketsHttpHandler
+        {
+            UseProxy = false,
+            MaxConnectionsPerServer = _options.Concurrency,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            AutomaticDecompression = DecompressionMethods.None,
+        } : null;
+        using var client = new HttpClient(handler ?? ownHandler!, disposeHandler: false)
+        {
+            BaseAddress = _options.Url,
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.Key);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_options.TimeLimit);
+        var state = new RunState();
+        var next = -1;
+        var started = _time.GetTimestamp();
+        var senders = new Task[_options.Concurrency];
+        for (var s = 0; s < senders.Length; s++)
+        {
+            senders[s] = Task.Run(async () =>
+            {
+                int index;
+                while (!limit.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < batches.Count)
+                {
+                    await SendAsync(client, batches[index], state, limit.Token).ConfigureAwait(false);
+                }
+            }, CancellationToken.None);
+        }
+
+        await Task.WhenAll(senders).ConfigureAwait(false);
+        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var latencies = state.Latencies.ToArray();
+        Array.Sort(latencies);
+        return new LoadReport
+        {
+            EventsPrepared = batches.Sum(b => (long)b.EventCount),
+            EventsSent = state.EventsSent,
+            Batches = batches.Count,
+            BatchesSent = state.BatchesSent,
+            BatchesFailed = state.BatchesFailed,
+            Accepted = state.Accepted,
+            Duplicates = state.Duplicates,
+            Rejected = state.Rejected,
+            RejectionCodes = new SortedDictionary<string, long>(state.RejectionCodes, StringComparer.Ordinal),
+            Statuses = new SortedDictionary<int, long>(state.Statuses),
+            Retries = state.Retries,
+            PrepareSeconds = prepareSeconds,
+            Seconds = seconds,
+            LatencyP50Ms = Percentile(latencies, .50),
+            LatencyP90Ms = Percentile(latencies, .90),
+            LatencyP99Ms = Percentile(latencies, .99),
+            LatencyMaxMs = latencies.Length > 0 ? latencies[^1] : 0,
+            TimedOut = limit.IsCancellationRequested && state.BatchesSent + state.BatchesFailed < batches.Count,
+            FirstError = state.FirstError,
+        };
+    }
+
+    private async Task SendAsync(HttpClient client, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/events");
+            request.Content = new ByteArrayContent(batch.Body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            if (_options.Gzip)
+            {
+                request.Content.Headers.ContentEncoding.Add("gzip");
+            }
+
+            var sent = _time.GetTimestamp();
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                state.Error($"connection failed: {ex.Message}");
+                if (attempt >= _options.MaxRetries || !await WaitAsync(TimeSpan.FromMilliseconds(200 * (attempt + 1)), state, cancellationToken).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref state.BatchesFailed);
+                    return;
+                }
+
+                continue;
+            }
+
+            using (response)
+            {
+                string body;
+                try
+                {
+                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var latency = _time.GetElapsedTime(sent).TotalMilliseconds;
+                var status = (int)response.StatusCode;
+                state.Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    state.Latencies.Add(latency);
+                    state.Count(body, batch.EventCount);
+                    return;
+                }
+
+                if (status is 429 or 503 && attempt < _options.MaxRetries)
+                {
+                    var wait = RetryAfter(response) ?? TimeSpan.FromMilliseconds(250 * (attempt + 1));
+                    if (await WaitAsync(wait > _options.MaxRetryAfter ? _options.MaxRetryAfter : wait, state, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    return;
+                }
+
+                state.Error($"HTTP {status}: {Shorten(body)}");
+                Interlocked.Increment(ref state.BatchesFailed);
+                return;
+            }
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private async Task<bool> WaitAsync(TimeSpan wait, RunState state, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref state.Retries);
+        try
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string Shorten(string text) => text.Length > 300 ? text[..300] + "..." : text;
+
+    private static byte[] Compress(byte[] json)
+    {
+        using var output = new MemoryStream(json.Length / 6);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json);
+        }
+
+        return output.ToArray();
+    }
+
+    private sealed class RunState
+    {
+        public long EventsSent;
+        public long BatchesSent;
+        public long BatchesFailed;
+        public long Accepted;
+        public long Duplicates;
+        public long Rejected;
+        public long Retries;
+
+        public ConcurrentBag<double> Latencies { get; } = [];
+
+        public ConcurrentDictionary<string, long> RejectionCodes { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<int, long> Statuses { get; } = new();
+
+        public string? FirstError { get; private set; }
+
+        public void Error(string message)
+        {
+            lock (Latencies)
+            {
+                FirstError ??= message;
+            }
+        }
+
+        /// <summary>Adds up a 200 answer: <c>{"accepted": n, "duplicates": n, "rejected": [{"code": ...}]}</c>.</summary>
+        public void Count(string body, int events)
+        {
+            Interlocked.Increment(ref BatchesSent);
+            Interlocked.Add(ref EventsSent, events);
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                var root = doc.RootElement;
+                if (root.TryGetProperty("accepted", out var accepted) && accepted.TryGetInt64(out var a))
+                {
+                    Interlocked.Add(ref Accepted, a);
+                }
+
+                if (root.TryGetProperty("duplicates", out var duplicates) && duplicates.TryGetInt64(out var d))
+                {
+                    Interlocked.Add(ref Duplicates, d);
+                }
+
+                if (root.TryGetProperty("rejected", out var rejected) && rejected.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var r in rejected.EnumerateArray())
+                    {
+                        Interlocked.Increment(ref Rejected);
+                        var code = r.TryGetProperty("code", out var c) ? c.GetString() ?? "unknown" : "unknown";
+                        RejectionCodes.AddOrUpdate(code, 1, (_, n) => n + 1);
+                    }
+                }
+            }
+            catch (JsonException ex)
+            {
+                Error($"a 200 answer was not the protocol's JSON: {ex.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace Candor.Fleet.Load;
+
+/// <summary>What the load generator sends and how hard.</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>The collector's base URL (loopback in tests), e.g. <c>http://127.0.0.1:5080</c>.</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>The ingestion key sent as <c>Authorization: Bearer</c>.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>How many events to send in total.</summary>
+    public required long Events { get; init; }
+
+    /// <summary>How many senders post batches at the same time. Default 4.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Events per batch, at most 500. Default 500.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>The fleet's seed; the same seed sends the same event ids (a second run is all duplicates). Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Whether bodies are gzip-compressed (compressed before the clock starts). Default false.</summary>
+    public bool Gzip { get; init; }
+
+    /// <summary>The run stops sending when this much time has passed. Default 5 minutes.</summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often one batch is retried after 429/503 or a connection failure. Default 5.</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>The longest wait honoured from a <c>Retry-After</c> header. Default 10 seconds.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every problem with the options, together; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Url.IsAbsoluteUri || Url.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"--url must be an absolute http(s) URL (got {Url}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(Key))
+        {
+            errors.Add("--key must not be empty.");
+        }
+
+        if (Events is < 1 or > 10_000_000)
+        {
+            errors.Add($"--events must be between 1 and 10000000 (got {Events}).");
+        }
+
+        if (Concurrency is < 1 or > 256)
+        {
+            errors.Add($"--concurrency must be between 1 and 256 (got {Concurrency}).");
+        }
+
+        if (BatchSize is < 1 or > 500)
+        {
+            errors.Add($"--batch must be between 1 and 500 (got {BatchSize}).");
+        }
+
+        if (TimeLimit <= TimeSpan.Zero || TimeLimit > TimeSpan.FromHours(2))
+        {
+            errors.Add($"--time-limit must be between 1 second and 2 hours (got {TimeLimit.TotalSeconds} s).");
+        }
+
+        return errors;
+    }
+}
