@@ -12,11 +12,14 @@ namespace Candor.Core.Privacy;
 internal static class ApiKeyDetector
 {
     private const int MinimumRandomLength = 32;
+    private const int MaximumJudgedValueLength = 256;
 
     private static readonly string[] SecretKeys =
     [
         "password", "passwd", "pwd", "secret", "apikey", "api_key", "api-key", "access_token", "refresh_token",
-        "accountkey", "sharedaccesskey", "private_key", "privatekey",
+        "auth_token", "authtoken", "api_token", "apitoken", "accountkey", "account_key", "sharedaccesskey",
+        "private_key", "privatekey", "secret_key", "secretkey", "access_key", "accesskey", "signing_key",
+        "encryption_key", "client_key",
     ];
 
     public static bool TryFindToken(ReadOnlySpan<char> s, int from, out Candidate match)
@@ -112,6 +115,18 @@ internal static class ApiKeyDetector
             return false;
         }
 
+        // Only tokens that start like a known key are compared with the prefixes.
+        if (t[0] is 's' or 'r' or 'A' or 'g' or 'x' or 'n' && IsPrefixedKey(t))
+        {
+            return true;
+        }
+
+        return t.Length >= MinimumRandomLength && LooksRandom(t);
+    }
+
+    private static bool IsPrefixedKey(ReadOnlySpan<char> t)
+    {
+
         if (StartsWith(t, "sk_live_") || StartsWith(t, "sk_test_") || StartsWith(t, "rk_live_") ||
             StartsWith(t, "rk_test_"))
         {
@@ -149,18 +164,18 @@ internal static class ApiKeyDetector
             return true;
         }
 
-        if (StartsWith(t, "npm_") && t.Length == 40 && IsAlnum(t.Slice(4)))
-        {
-            return true;
-        }
-
-        return t.Length >= MinimumRandomLength && LooksRandom(t);
+        return StartsWith(t, "npm_") && t.Length == 40 && IsAlnum(t.Slice(4));
     }
 
     private static bool LooksRandom(ReadOnlySpan<char> t)
     {
+        // Digests, GUIDs and trace ids, the long tokens seen most, leave at the first test.
+        if (IsHexOrDash(t))
+        {
+            return false;
+        }
+
         int upper = 0, lower = 0, digits = 0, other = 0, switches = 0, inWords = 0, lowerRun = 0;
-        var hexOnly = true;
         var previousClass = -1;
         foreach (var c in t)
         {
@@ -186,7 +201,6 @@ internal static class ApiKeyDetector
                 charClass = 3;
             }
 
-            hexOnly &= Chars.IsHex(c) || c == '-';
             if (charClass == 1)
             {
                 lowerRun++;
@@ -209,7 +223,7 @@ internal static class ApiKeyDetector
         }
 
         inWords += lowerRun >= 4 ? lowerRun : 0;
-        if (hexOnly || upper < 2 || lower < 2 || digits < 2)
+        if (upper < 2 || lower < 2 || digits < 2)
         {
             return false;
         }
@@ -239,14 +253,7 @@ internal static class ApiKeyDetector
         }
 
         var keyStart = j + 1;
-        var key = s.Slice(keyStart, keyEnd - keyStart);
-        var isSecretKey = false;
-        foreach (var secretKey in SecretKeys)
-        {
-            isSecretKey |= key.EndsWith(secretKey.AsSpan(), StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (!isSecretKey)
+        if (!IsSecretKey(s.Slice(keyStart, keyEnd - keyStart)))
         {
             return false;
         }
@@ -270,21 +277,34 @@ internal static class ApiKeyDetector
         }
 
         var valueStart = k;
-        while (k < s.Length && (quoted ? s[k] != quote : !IsValueStop(s[k])))
+        if (k >= s.Length || (quoted ? s[k] == quote : IsValueStop(s[k])) || IsPlaceholderStart(s[k]))
+        {
+            return false;
+        }
+
+        // Only the first characters are judged, so a rejected value costs a bounded amount however long the input;
+        // a value longer than that is taken for a secret and redacted whole.
+        while (k < s.Length && k - valueStart < MaximumJudgedValueLength && IsInValue(s[k], quoted, quote))
         {
             k++;
         }
 
+        var truncated = k < s.Length && IsInValue(s[k], quoted, quote);
         var value = s.Slice(valueStart, k - valueStart);
-        if (value.Length == 0 || IsPlaceholder(value))
+        if (!truncated && IsPlaceholderWord(value))
         {
             return false;
         }
 
         // "Password: required" is prose; a secret written after a colon without quotes must look like one.
-        if (!quoted && s[separator] == ':' && !LooksLikeToken(value, 1))
+        if (!truncated && !quoted && s[separator] == ':' && !LooksLikeToken(value, 1))
         {
             return false;
+        }
+
+        while (k < s.Length && IsInValue(s[k], quoted, quote))
+        {
+            k++;
         }
 
         if (quoted && k < s.Length)
@@ -296,20 +316,38 @@ internal static class ApiKeyDetector
         return true;
     }
 
+    private static bool IsSecretKey(ReadOnlySpan<char> key)
+    {
+        // Every secret key ends in d, t, y or n: one test rejects almost every other key ("Data Source", "time").
+        if (key.Length < 3 || (key[key.Length - 1] | 0x20) is not ('d' or 't' or 'y' or 'n'))
+        {
+            return false;
+        }
+
+        foreach (var secretKey in SecretKeys)
+        {
+            if (Chars.MatchesIgnoreCase(key, key.Length - secretKey.Length, secretKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInValue(char c, bool quoted, char quote) => quoted ? c != quote : !IsValueStop(c);
+
     private static bool IsValueStop(char c) =>
         Chars.IsWhiteSpace(c) || c == ';' || c == ',' || c == '&' || c == '"' || c == '\'' || c == '}' || c == ')' ||
         c == ']' || c < ' ';
 
-    /// <summary>Masked values, templates and variables hold no secret; a path after PWD= is the working
-    /// directory, which the path detector judges.</summary>
-    private static bool IsPlaceholder(ReadOnlySpan<char> value)
-    {
-        var first = value[0];
-        if (first is '[' or '{' or '*' or '<' or '$' or '%' or '/' or '~' or '#')
-        {
-            return true;
-        }
+    /// <summary>Masked values, templates, variables and earlier redactions hold no secret; a path after PWD= is the
+    /// working directory, which the path detector judges.</summary>
+    private static bool IsPlaceholderStart(char first) =>
+        first is '[' or '{' or '*' or '<' or '$' or '%' or '/' or '~' or '#';
 
+    private static bool IsPlaceholderWord(ReadOnlySpan<char> value)
+    {
         return value.Equals("null".AsSpan(), StringComparison.OrdinalIgnoreCase) ||
                value.Equals("none".AsSpan(), StringComparison.OrdinalIgnoreCase) ||
                value.Equals("true".AsSpan(), StringComparison.OrdinalIgnoreCase) ||
@@ -317,6 +355,19 @@ internal static class ApiKeyDetector
     }
 
     private static bool StartsWith(ReadOnlySpan<char> t, string prefix) => t.StartsWith(prefix.AsSpan());
+
+    private static bool IsHexOrDash(ReadOnlySpan<char> t)
+    {
+        foreach (var c in t)
+        {
+            if (!Chars.IsHex(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsUpperAlnum(ReadOnlySpan<char> t)
     {

@@ -1,6 +1,7 @@
 namespace Candor.Core.Privacy;
 
-/// <summary>Finds email addresses by their <c>@</c>, growing the local part backwards and the domain forwards.</summary>
+/// <summary>Finds email addresses by their <c>@</c> (or its URL encoding <c>%40</c>), growing the local part
+/// backwards and the domain forwards.</summary>
 /// <remarks>The domain needs a dot and an alphabetic top-level label of two or more letters, which keeps package
 /// pins (<c>lodash@4.17.21</c>) and decorators (<c>@Override</c>) out. Image density suffixes
 /// (<c>icon@2x.png</c>) look like addresses and are excluded by name.</remarks>
@@ -11,15 +12,25 @@ internal static class EmailDetector
         var i = from;
         while (i < s.Length)
         {
-            var at = s.Slice(i).IndexOf('@');
-            if (at < 0)
+            // URL paths and logged query values carry the '@' percent-encoded ("bob%40contoso.com"). One search for
+            // both: a separate search for "%40" would look past every match and be repeated on the next call.
+            var found = s.Slice(i).IndexOfAny('@', '%');
+            if (found < 0)
             {
                 break;
             }
 
-            at += i;
+            var at = i + found;
+            var encoded = s[at] == '%';
+            if (encoded && !Chars.Matches(s, at, "%40"))
+            {
+                i = at + 1;
+                continue;
+            }
+
+            var domainStart = at + (encoded ? 3 : 1);
             var start = at;
-            while (start > from && IsLocalChar(s[start - 1]))
+            while (start > from && (IsLocalChar(s[start - 1]) || IsInnerApostrophe(s, start - 1, from)))
             {
                 start--;
             }
@@ -30,25 +41,25 @@ internal static class EmailDetector
                 start++;
             }
 
-            var end = at + 1;
+            var end = domainStart;
             while (end < s.Length && IsDomainChar(s[end]))
             {
                 end++;
             }
 
             // "Mail bob@contoso.com." ends a sentence, not the domain.
-            while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-'))
+            while (end > domainStart && (s[end - 1] == '.' || s[end - 1] == '-'))
             {
                 end--;
             }
 
-            if (start < at && s[at - 1] != '.' && IsDomain(s.Slice(at + 1, end - at - 1)))
+            if (start < at && s[at - 1] != '.' && IsDomain(s.Slice(domainStart, end - domainStart)))
             {
                 match = new Candidate(PiiKind.Email, start, end);
                 return true;
             }
 
-            i = at + 1;
+            i = domainStart;
         }
 
         match = default;
@@ -57,6 +68,11 @@ internal static class EmailDetector
 
     private static bool IsLocalChar(char c) =>
         Chars.IsWord(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+
+    /// <summary>"o'neil@x.com": an apostrophe between letters belongs to the address, a quote around it does not.
+    /// </summary>
+    private static bool IsInnerApostrophe(ReadOnlySpan<char> s, int i, int from) =>
+        s[i] == '\'' && i > from && Chars.IsWord(s[i - 1]) && Chars.IsWord(Chars.At(s, i + 1));
 
     private static bool IsDomainChar(char c) => Chars.IsWord(c) || c == '.' || c == '-';
 

@@ -4,7 +4,8 @@ namespace Candor.Core.Privacy;
 /// names under a home directory are the user's own content.</summary>
 /// <remarks>
 /// <para>Recognised roots: <c>X:\Users\&lt;name&gt;</c> (either separator, doubled separators as in escaped JSON, and the
-/// <c>\\?\</c> and <c>\\.\</c> prefixes), <c>X:\Documents and Settings\&lt;name&gt;</c>, <c>/home/&lt;name&gt;</c>,
+/// <c>\\?\</c> and <c>\\.\</c> prefixes, and <c>/mnt/c/Users/</c> or <c>/c/Users/</c> as WSL and Git Bash show them),
+/// <c>X:\Documents and Settings\&lt;name&gt;</c>, <c>/home/&lt;name&gt;</c>,
 /// <c>/Users/&lt;name&gt;</c>, <c>/root/</c> and <c>~/</c>. Profiles that belong to no person (<c>Public</c>,
 /// <c>Default</c>, <c>All Users</c>, <c>Shared</c>) are not reported.</para>
 /// <para>A path ends at whitespace, a quote or another character that cannot be in a path, except that a space is
@@ -13,23 +14,33 @@ namespace Candor.Core.Privacy;
 /// </remarks>
 internal static class HomePathDetector
 {
+    private static readonly CharSet Triggers = new(@"\/~:");
+
     private static readonly string[] ImpersonalProfiles = ["Public", "Default", "Default User", "All Users", "Shared"];
 
     public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
     {
-        for (var i = from; i < s.Length; i++)
+        for (var i = Triggers.IndexOfAny(s, from); i >= 0; i = i + 1 < s.Length ? Triggers.IndexOfAny(s, i + 1) : -1)
         {
             var c = s[i];
             int end;
-            if (c == '\\' && (Chars.Matches(s, i, @"\\?\") || Chars.Matches(s, i, @"\\.\")) &&
-                !Chars.IsPathSeparator(Chars.At(s, i - 1)) && TryWindows(s, i + 4, out end))
+
+            // A drive letter is found through its colon.
+            if (c == ':')
             {
-                match = new Candidate(PiiKind.HomeDirectoryPath, i, end);
-                return true;
+                var drive = i - 1;
+                if (drive >= from && Chars.IsAsciiLetter(s[drive]) && Chars.IsPathSeparator(Chars.At(s, i + 1)) &&
+                    !Chars.IsWord(Chars.At(s, drive - 1)) && TryWindows(s, drive, out end))
+                {
+                    match = new Candidate(PiiKind.HomeDirectoryPath, drive, end);
+                    return true;
+                }
+
+                continue;
             }
 
-            if (Chars.IsAsciiLetter(c) && Chars.At(s, i + 1) == ':' && Chars.IsPathSeparator(Chars.At(s, i + 2)) &&
-                !Chars.IsWord(Chars.At(s, i - 1)) && TryWindows(s, i, out end))
+            if (c == '\\' && (Chars.Matches(s, i, @"\\?\") || Chars.Matches(s, i, @"\\.\")) &&
+                !Chars.IsPathSeparator(Chars.At(s, i - 1)) && TryWindows(s, i + 4, out end))
             {
                 match = new Candidate(PiiKind.HomeDirectoryPath, i, end);
                 return true;
@@ -94,6 +105,13 @@ internal static class HomePathDetector
         if (Chars.Matches(s, slash, "/home/") || Chars.Matches(s, slash, "/Users/"))
         {
             return TryProfile(s, SkipSeparators(s, slash + (s[slash + 1] == 'h' ? 5 : 6)), out end);
+        }
+
+        // A Windows profile seen from WSL (/mnt/c/Users/...) or Git Bash and MSYS (/c/Users/...).
+        var drive = Chars.Matches(s, slash, "/mnt/") ? slash + 5 : slash + 1;
+        if (Chars.IsAsciiLetter(Chars.At(s, drive)) && Chars.MatchesIgnoreCase(s, drive + 1, "/Users/"))
+        {
+            return TryProfile(s, SkipSeparators(s, drive + 7), out end);
         }
 
         // root's home is no person's name, but what is under it is still the operator's content.

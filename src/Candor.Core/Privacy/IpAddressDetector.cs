@@ -5,7 +5,7 @@ namespace Candor.Core.Privacy;
 /// <para>IPv4: four dot-separated decimal octets, each 0-255 without a leading zero, not inside a longer dotted or
 /// alphanumeric run. A four-part version whose parts are all 0-255 (<c>1.2.3.4</c>) cannot be told from an address
 /// by its shape, so it is reported unless a version context precedes it (<c>v1.2.3.4</c>, <c>Version=1.0.0.0</c>,
-/// <c>build 4.0.30319.42</c>). Fields declared as versions are validated by their type and never scanned, which is
+/// <c>build 4.0.30319.42</c>, <c>Chrome/131.0.0.0</c>). Fields declared as versions are validated by their type and never scanned, which is
 /// where versions belong.</para>
 /// <para>IPv6: hex groups with at least two colons, eight groups in full form, fewer with one <c>::</c>, an optional
 /// trailing IPv4 and zone id. Times (<c>10:00:05</c>) and MAC addresses have the wrong group count; C++ scopes
@@ -51,27 +51,27 @@ internal static class IpAddressDetector
         var i = from;
         while (i < s.Length)
         {
-            var c = s[i];
-            if (!Chars.IsHex(c) && c != ':')
+            // Every address holds a colon: jump to it and take the run of hex digits, colons and dots around it.
+            var colon = s.Slice(i).IndexOf(':');
+            if (colon < 0)
             {
-                i++;
-                continue;
+                break;
             }
 
-            var runStart = i;
-            var runEnd = i;
-            while (runEnd < s.Length && (Chars.IsHex(s[runEnd]) || s[runEnd] == ':' || s[runEnd] == '.'))
+            colon += i;
+            var runStart = colon;
+            while (runStart > i && IsV6Char(s[runStart - 1]))
+            {
+                runStart--;
+            }
+
+            var runEnd = colon;
+            while (runEnd < s.Length && IsV6Char(s[runEnd]))
             {
                 runEnd++;
             }
 
             i = runEnd;
-            var prev = Chars.At(s, runStart - 1);
-            var next = Chars.At(s, runEnd);
-            if (Chars.IsWord(prev) || prev == '_' || Chars.IsWord(next) || next == '_')
-            {
-                continue;
-            }
 
             // "addr:fe80::1" and "at ::1: refused" carry a label or a sentence colon on the run.
             var start = runStart;
@@ -84,6 +84,13 @@ internal static class IpAddressDetector
             if (s[start] == ':' && Chars.At(s, start + 1) != ':')
             {
                 start++;
+            }
+
+            var prev = Chars.At(s, start - 1);
+            var next = Chars.At(s, runEnd);
+            if ((start == runStart && (Chars.IsWord(prev) || prev == '_')) || Chars.IsWord(next) || next == '_')
+            {
+                continue;
             }
 
             if (end - start > 2 && s[end - 1] == ':' && s[end - 2] != ':')
@@ -113,6 +120,8 @@ internal static class IpAddressDetector
         match = default;
         return false;
     }
+
+    private static bool IsV6Char(char c) => Chars.IsHex(c) || c == ':' || c == '.';
 
     private static bool TryParseV4(ReadOnlySpan<char> s, int i, out int end)
     {
@@ -164,6 +173,12 @@ internal static class IpAddressDetector
     /// version.</summary>
     private static bool IsVersionContext(ReadOnlySpan<char> s, int start)
     {
+        // A product token in a user agent: "Chrome/131.0.0.0".
+        if (Chars.At(s, start - 1) == '/' && Chars.IsAsciiLetter(Chars.At(s, start - 2)))
+        {
+            return true;
+        }
+
         var i = start - 1;
         var skipped = 0;
         while (i >= 0 && skipped < 4 && (s[i] == ' ' || s[i] == '=' || s[i] == ':' || s[i] == '"' || s[i] == '\''))

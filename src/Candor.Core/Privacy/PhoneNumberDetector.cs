@@ -10,7 +10,8 @@ namespace Candor.Core.Privacy;
 /// signed decimal (<c>+3.14159265</c>) is not a number to call.</item>
 /// <item>North American: <c>(555) 123-4567</c>, <c>555-123-4567</c>, <c>555.123.4567</c>, <c>555 123 4567</c>,
 /// optionally after <c>1-</c> or <c>1 </c>; the area code cannot start with 0 or 1.</item>
-/// <item>National with a trunk zero: <c>020 7946 0958</c>, <c>07700 900123</c>, <c>0044 20 7946 0958</c>.</item>
+/// <item>National with a trunk zero: <c>020 7946 0958</c>, <c>07700 900123</c>, <c>030-12345678</c>, or dialled out
+/// with <c>00</c>: <c>0044 20 7946 0958</c>; and the French pairs <c>06 12 34 56 78</c>.</item>
 /// </list>
 /// <para>Digits without any separator are reported only after a <c>+</c>: a bare run of digits is a count, a
 /// duration or an id far more often than a phone number. Dates (4-2-2), GUIDs, versions and times never have these
@@ -82,7 +83,31 @@ internal static class PhoneNumberDetector
             return true;
         }
 
-        return c == '0' && TryTrunk(s, i, out end);
+        return c == '0' && (TryTrunk(s, i, out end) || TryPairs(s, i, out end));
+    }
+
+    /// <summary>The French national shape: five pairs of digits, the first a trunk zero and a non-zero digit, split
+    /// by one kind of separator (<c>06 12 34 56 78</c>, <c>01.23.45.67.89</c>).</summary>
+    private static bool TryPairs(ReadOnlySpan<char> s, int pos, out int end)
+    {
+        end = 0;
+        var separator = Chars.At(s, pos + 2);
+        if (Chars.At(s, pos + 1) == '0' || (separator != ' ' && separator != '.' && separator != '-'))
+        {
+            return false;
+        }
+
+        for (var pair = 0; pair < 5; pair++)
+        {
+            var at = pos + (pair * 3);
+            if (CountDigits(s, at) != 2 || (pair < 4 && Chars.At(s, at + 2) != separator))
+            {
+                return false;
+            }
+        }
+
+        end = pos + 14;
+        return IsEndBoundary(s, end);
     }
 
     private static bool TryInternational(ReadOnlySpan<char> s, int pos, out int end)
@@ -142,8 +167,9 @@ internal static class PhoneNumberDetector
                 dots += separator == '.' ? 1 : 0;
                 pos++;
             }
-            else if (separator != '(')
+            else if (separator != '(' && !(Chars.IsDigit(separator) && s[pos - 1] == ')'))
             {
+                // A group may follow a parenthesised trunk directly: "+44 (0)20 7946 0958".
                 break;
             }
         }
@@ -234,15 +260,21 @@ internal static class PhoneNumberDetector
 
     private static bool TryTrunk(ReadOnlySpan<char> s, int pos, out int end)
     {
-        end = 0;
+        // "00" dials out and a country code follows; a trunk "0" is followed by an area code. Neither starts with 0.
         var international = Chars.At(s, pos + 1) == '0';
+        if (Chars.At(s, pos + (international ? 2 : 1)) == '0')
+        {
+            end = 0;
+            return false;
+        }
+
         var digits = 0;
         var groups = 0;
         var best = -1;
         while (true)
         {
             var run = CountDigits(s, pos);
-            if ((groups == 0 && run is < 3 or > 5) || (groups > 0 && run is < 2 or > 6))
+            if ((groups == 0 && run is < 3 or > 5) || (groups > 0 && run is < 2 or > 8))
             {
                 break;
             }

@@ -22,6 +22,9 @@ internal static class PiiKindNames
 
     private static readonly string[] Placeholders = CreatePlaceholders();
 
+    /// <summary>How every placeholder starts.</summary>
+    public const string PlaceholderPrefix = "[redacted:";
+
     public static string Get(PiiKind kind) => (uint)kind < (uint)Names.Length ? Names[(int)kind] : "Unknown";
 
     /// <summary>The text that replaces a finding: <c>[redacted:Kind]</c>.</summary>
@@ -33,7 +36,7 @@ internal static class PiiKindNames
         var result = new string[Names.Length];
         for (var i = 0; i < Names.Length; i++)
         {
-            result[i] = "[redacted:" + Names[i] + "]";
+            result[i] = PlaceholderPrefix + Names[i] + "]";
         }
 
         return result;

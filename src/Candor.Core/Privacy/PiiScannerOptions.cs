@@ -7,7 +7,8 @@ namespace Candor.Core.Privacy;
 /// scanner from <see cref="ForCurrentDevice"/>, so the signed-in user's name and the machine's name are caught even
 /// where no pattern would find them (<c>"sync failed for jsmith"</c>).</para>
 /// <para>Names are matched case-insensitively as whole tokens; entries that are null, blank or shorter than three
-/// characters after trimming are ignored, since short names match too much ordinary text. The scanner copies the
+/// characters after trimming are ignored, since short names match too much ordinary text, and so are built-in and
+/// service accounts that name no person (<c>root</c>, <c>admin</c>, <c>runner</c>, <c>ubuntu</c>, ...). The scanner copies the
 /// lists when it is constructed: changing them afterwards does not change that scanner. Not thread-safe while being
 /// filled.</para>
 /// </remarks>

@@ -8,6 +8,8 @@ internal static class UrlDetector
     public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
     {
         var i = from;
+        var stop = -1;
+        var question = -1;
         while (i < s.Length)
         {
             var found = s.Slice(i).IndexOf("://".AsSpan());
@@ -50,19 +52,27 @@ internal static class UrlDetector
                 authorityEnd++;
             }
 
-            var end = authorityEnd;
-            var query = -1;
-            while (end < s.Length && !IsUrlStop(s[end]))
+            // Where the URL stops and where its query starts are cached across markers: every "://" that is no
+            // match would otherwise rescan the rest of the value, which is quadratic on "a://a://a://...".
+            if (stop < authorityEnd)
             {
-                if (s[end] == '?' && query < 0)
+                stop = authorityEnd;
+                while (stop < s.Length && !IsUrlStop(s[stop]))
                 {
-                    query = end;
+                    stop++;
                 }
-
-                end++;
             }
 
-            end = TrimTrailingPunctuation(s, authorityStart, end);
+            // The query is looked for inside this URL only: a search to the end of the value would be repeated on
+            // every call, once per URL found.
+            if (question < authorityEnd)
+            {
+                var next = s.Slice(authorityEnd, stop - authorityEnd).IndexOf('?');
+                question = next < 0 ? stop : authorityEnd + next;
+            }
+
+            var query = question < stop ? question : -1;
+            var end = TrimTrailingPunctuation(s, authorityStart, stop);
             PiiKind kind;
             if (userInfoEnd > authorityStart)
             {
