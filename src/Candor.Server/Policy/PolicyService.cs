@@ -59,30 +59,13 @@ internal sealed class PolicyService(ITenantStore store, CatalogRegistry catalogs
         UploadIntervalSeconds = 60,
     };
 
+    /// <summary>The policy's wire JSON, written by the shared serializer so that the SDK reads what the store keeps.</summary>
     public static byte[] ToJson(TenantPolicy policy)
     {
         var buffer = new ArrayBufferWriter<byte>(384);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartObject();
-            w.WriteString("collection"u8, policy.CollectionOn ? "on"u8 : "off"u8);
-            w.WriteStartArray("levels"u8);
-            foreach (var level in policy.Levels)
-            {
-                w.WriteStringValue(level.ToWire());
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("categories"u8);
-            foreach (var category in policy.Categories)
-            {
-                w.WriteStringValue(category.ToWire());
-            }
-
-            w.WriteEndArray();
-            w.WriteNumber("retentionDays"u8, policy.RetentionDays);
-            w.WriteNumber("uploadIntervalSeconds"u8, policy.UploadIntervalSeconds);
-            w.WriteEndObject();
+            TenantPolicyJson.Write(writer, policy);
         }
 
         return buffer.WrittenSpan.ToArray();
