@@ -1,0 +1,115 @@
+namespace Candor.Core.Privacy;
+
+/// <summary>Finds URLs that carry user information (<c>scheme://user:pass@host</c>) or a query string
+/// (<c>?a=b</c>), and reports the whole URL. A URL with neither is not reported: paths and hosts of services are
+/// system metadata (an IP host is still found by the IP detectors).</summary>
+internal static class UrlDetector
+{
+    public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
+    {
+        var i = from;
+        while (i < s.Length)
+        {
+            var found = s.Slice(i).IndexOf("://".AsSpan());
+            if (found < 0)
+            {
+                break;
+            }
+
+            var marker = i + found;
+            i = marker + 3;
+
+            var start = marker;
+            while (start > from && IsSchemeChar(s[start - 1]))
+            {
+                start--;
+            }
+
+            // A scheme starts with a letter ("2http://" is not one).
+            while (start < marker && !Chars.IsAsciiLetter(s[start]))
+            {
+                start++;
+            }
+
+            if (start == marker)
+            {
+                continue;
+            }
+
+            var authorityStart = marker + 3;
+            var authorityEnd = authorityStart;
+            var userInfoEnd = -1;
+            while (authorityEnd < s.Length && !IsUrlStop(s[authorityEnd]) && s[authorityEnd] != '/' &&
+                   s[authorityEnd] != '?' && s[authorityEnd] != '#' && s[authorityEnd] != '\\')
+            {
+                if (s[authorityEnd] == '@')
+                {
+                    userInfoEnd = authorityEnd;
+                }
+
+                authorityEnd++;
+            }
+
+            var end = authorityEnd;
+            var query = -1;
+            while (end < s.Length && !IsUrlStop(s[end]))
+            {
+                if (s[end] == '?' && query < 0)
+                {
+                    query = end;
+                }
+
+                end++;
+            }
+
+            end = TrimTrailingPunctuation(s, authorityStart, end);
+            PiiKind kind;
+            if (userInfoEnd > authorityStart)
+            {
+                kind = PiiKind.UrlWithCredentials;
+            }
+            else if (query >= 0 && query + 1 < end)
+            {
+                kind = PiiKind.UrlWithQuery;
+            }
+            else
+            {
+                continue;
+            }
+
+            match = new Candidate(kind, start, end);
+            return true;
+        }
+
+        match = default;
+        return false;
+    }
+
+    private static bool IsSchemeChar(char c) => Chars.IsAsciiAlnum(c) || c == '+' || c == '-' || c == '.';
+
+    private static bool IsUrlStop(char c) =>
+        Chars.IsWhiteSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '\0' || c < ' ';
+
+    /// <summary>A URL that ends a sentence or sits in parentheses leaves that punctuation outside.</summary>
+    private static int TrimTrailingPunctuation(ReadOnlySpan<char> s, int start, int end)
+    {
+        while (end > start)
+        {
+            var c = s[end - 1];
+            if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!')
+            {
+                end--;
+            }
+            else if (c == ')' && s.Slice(start, end - start).IndexOf('(') < 0)
+            {
+                end--;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return end;
+    }
+}
