@@ -262,7 +262,6 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
                     }
                 },
                 CancellationToken.None).ConfigureAwait(false);
-            Delays.Signal(_policySignal);
         }
         catch (Exception ex)
         {
@@ -378,7 +377,8 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
 
     internal DurableQueue QueueForTests => _queue;
 
-    internal void ApplyPolicyForTests(TenantPolicy policy) => ApplyPolicy(policy);
+    /// <summary>Writes the events waiting in memory to the durable queue now (what the background writer does).</summary>
+    internal void PersistPending() => DrainChannel();
 
     private static Uri WithTrailingSlash(Uri uri) =>
         uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
@@ -602,6 +602,7 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
         // The collector is the authority: stop now, clear the queue, and ask at once what the policy is.
         var current = _gate.Policy;
         ApplyPolicy(current with { CollectionOn = false });
+        _policyClient.ForgetEtag();
         Delays.Signal(_policySignal);
     }
 
@@ -722,13 +723,18 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
 
     private void OnUnhandledException(object sender, UnhandledExceptionEventArgs args)
     {
+        if (args.ExceptionObject is Exception exception)
+        {
+            RecordCrash(exception);
+        }
+    }
+
+    /// <summary>Records <c>app.crashed</c> for an exception and writes it, with every event before it, to disk before
+    /// returning: the caller's process is about to die. Only the type, HResult and stack signature are kept.</summary>
+    internal void RecordCrash(Exception exception)
+    {
         try
         {
-            if (args.ExceptionObject is not Exception exception)
-            {
-                return;
-            }
-
             var report = CrashSignature.Create(exception);
             TrackBuiltIn(
                 BuiltInEvents.Crashed,

@@ -35,6 +35,10 @@ internal sealed class PolicyClient
         return null;
     }
 
+    /// <summary>Makes the next poll fetch the policy in full: after a 403 the local state must be rebuilt from the
+    /// collector's answer, not confirmed by a 304.</summary>
+    public void ForgetEtag() => _etag = null;
+
     public void DeleteCache()
     {
         _etag = null;

@@ -101,7 +101,9 @@ internal sealed class TranscriptStore
             return existing[^1];
         }
 
-        return Path.Combine(_folder, day + "-" + existing.Length.ToString("D4", CultureInfo.InvariantCulture) + ".jsonl");
+        // Numbered after the newest file of the day, never by count: pruning deletes the oldest ones.
+        var next = existing.Length == 0 ? 0 : int.Parse(Path.GetFileNameWithoutExtension(existing[^1]).Substring(9), NumberStyles.None, CultureInfo.InvariantCulture) + 1;
+        return Path.Combine(_folder, day + "-" + next.ToString("D6", CultureInfo.InvariantCulture) + ".jsonl");
     }
 
     private void Prune(DateTimeOffset now)
