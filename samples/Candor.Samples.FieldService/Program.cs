@@ -22,7 +22,7 @@ if (options.Crash)
     // app.crashed to its durable queue before the process ends; the next session uploads it.
     var client = CandorClient.Create(options.ClientOptions(catalog));
     client.Track("fieldservice.work_order.status_changed", new Dictionary<string, object?> { ["fromStatus"] = "scheduled", ["toStatus"] = "traveling" });
-    var worker = new Thread(() => WorkOrderStore.Open(null!));
+    var worker = new Thread(() => WorkOrderStore.Open("/data/jane.doe/workorders.db"));
     worker.Start();
     worker.Join();
     return 0;
@@ -106,8 +106,9 @@ static async Task<int> RunCrashingChildAsync(string[] args)
 
 internal static class WorkOrderStore
 {
+    // The message holds a path and an email, as real messages do; the SDK never reads it.
     public static void Open(string path) =>
-        throw new InvalidDataException("Work order store for technician jane.doe@contoso.com is corrupt at " + path.Length.ToString(CultureInfo.InvariantCulture));
+        throw new InvalidDataException("Work order store of technician jane.doe@contoso.com is corrupt: " + path);
 }
 
 internal sealed record SampleOptions(Uri Collector, string Key, string CatalogPath, string DataFolder, int Sessions, bool Crash)

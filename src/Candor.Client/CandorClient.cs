@@ -260,6 +260,12 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
                         _policyClient.DeleteCache();
                         _device.Renew();
                     }
+
+                    if (_options.RecordLifecycleEvents)
+                    {
+                        // The app now runs under a new pseudonymous identity: the first run of that identity.
+                        TrackBuiltIn(BuiltInEvents.FirstRun);
+                    }
                 },
                 CancellationToken.None).ConfigureAwait(false);
         }

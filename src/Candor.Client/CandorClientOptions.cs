@@ -41,7 +41,8 @@ public sealed class CandorClientOptions
     /// <summary>The most bytes of event JSON in one upload, before compression. Default 1 MB; 16 KB to 1 MB.</summary>
     public int MaxBatchBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How many times one event is tried before it is dropped (<c>retry_limit</c>). Default 10.</summary>
+    /// <summary>How many times the collector may answer "try again" (408, 429, 5xx) for one event before it is dropped
+    /// (<c>retry_limit</c>). Attempts that get no answer at all (offline) do not count. Default 10.</summary>
     public int MaxAttemptsPerEvent { get; set; } = 10;
 
     /// <summary>The first retry delay; each retry doubles it, with full jitter. Default 2 s.</summary>

@@ -131,7 +131,9 @@ internal sealed class Uploader
         catch (Exception ex) when ((ex is HttpRequestException or IOException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
         {
             _diagnostics.UploadFailed();
-            return Retry(batch, null);
+            // No answer at all (offline, DNS, refused): a device can be offline for days, so this does not use up
+            // the events' attempts; only answers that say "try again" do.
+            return Retry(batch, null, countsAsAttempt: false);
         }
 
         using (response)
@@ -157,7 +159,7 @@ internal sealed class Uploader
 
             if (status is 408 or 429 || status >= 500)
             {
-                return Retry(batch, RetryAfter(response, time.GetUtcNow()));
+                return Retry(batch, RetryAfter(response, time.GetUtcNow()), countsAsAttempt: true);
             }
 
             // Any other 4xx will not get better by sending the same bytes again.
@@ -213,13 +215,16 @@ internal sealed class Uploader
         Interlocked.Exchange(ref _notBeforeTicks, 0);
     }
 
-    private UploadOutcome Retry(List<QueueEntry> batch, TimeSpan? retryAfter)
+    private UploadOutcome Retry(List<QueueEntry> batch, TimeSpan? retryAfter, bool countsAsAttempt)
     {
         var exhausted = false;
-        foreach (var entry in batch)
+        if (countsAsAttempt)
         {
-            entry.Attempts++;
-            exhausted |= entry.Attempts >= _options.MaxAttemptsPerEvent;
+            foreach (var entry in batch)
+            {
+                entry.Attempts++;
+                exhausted |= entry.Attempts >= _options.MaxAttemptsPerEvent;
+            }
         }
 
         if (exhausted)

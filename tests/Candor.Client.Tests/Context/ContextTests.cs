@@ -119,6 +119,10 @@ public sealed class ContextTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_temp.Path, "policy.json")));
         Assert.NotEqual(oldDevice, File.ReadAllText(Path.Combine(_temp.Path, "device-id")).Trim());
         Assert.Equal(1, client.GetDiagnostics().DroppedFor("local_data_deleted"));
+        await client.FlushAsync(TimeSpan.FromSeconds(10));
+        var firstRuns = _collector.EventsNamed("app.first_run");
+        Assert.Equal(2, firstRuns.Count);
+        Assert.Equal(client.DeviceId, firstRuns[^1].GetProperty("device").GetProperty("id").GetString());
     }
 
     [Fact]

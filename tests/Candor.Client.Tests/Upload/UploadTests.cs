@@ -253,4 +253,31 @@ public sealed class UploadTests : IAsyncLifetime
         Assert.Equal(1, _collector.MaxConcurrentUploads);
         Assert.Equal(0, _collector.Duplicates);
     }
+
+    [Fact]
+    public async Task Being_offline_does_not_use_up_the_attempts_of_an_event()
+    {
+        var unreachable = new Uri("http://127.0.0.1:9/");
+        await using (var offline = Clients.Create(unreachable, _temp.Path, o =>
+        {
+            o.RecordLifecycleEvents = false;
+            o.MaxAttemptsPerEvent = 1;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+            o.RetryMaxDelay = TimeSpan.FromMilliseconds(10);
+            o.DisposeTimeout = TimeSpan.Zero;
+        }))
+        {
+            offline.Track(TestCatalogs.NoteEvent, Clients.Fields(("note", "x")));
+            var receipt = await offline.FlushAsync(TimeSpan.FromSeconds(1));
+
+            Assert.False(receipt.Completed);
+            Assert.Equal(1, receipt.Pending);
+            Assert.True(offline.GetDiagnostics().UploadsFailed >= 2, "it kept trying");
+            Assert.Equal(0, offline.GetDiagnostics().DroppedFor("retry_limit"));
+        }
+
+        await using var online = Clients.Create(_collector.Url, _temp.Path, o => o.RecordLifecycleEvents = false);
+        await online.FlushAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(_collector.EventsNamed(TestCatalogs.NoteEvent));
+    }
 }
