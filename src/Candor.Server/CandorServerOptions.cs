@@ -1,0 +1,162 @@
+using System.Globalization;
+using Candor.Core.Catalog;
+using Microsoft.Extensions.Logging;
+
+namespace Candor.Server;
+
+/// <summary>How a collector runs. Every property has a documented default; <see cref="Validate"/> reports every
+/// problem at once. Not thread-safe: set it up, then hand it to <see cref="CandorServer.StartAsync"/>.</summary>
+public sealed class CandorServerOptions
+{
+    /// <summary>The URL(s) Kestrel listens on, separated by <c>;</c>. Default <c>http://127.0.0.1:5080</c>; use
+    /// port 0 to let the system choose (the chosen address is in <see cref="CandorServerHandle.Address"/>).</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>The data folder; the embedded store is the file <c>candor.duckdb</c> in it. Default <c>./candor-data</c>.</summary>
+    public string DataDirectory { get; set; } = "candor-data";
+
+    /// <summary>The store: <c>duckdb</c> (the default: one file in <see cref="DataDirectory"/>) or a PostgreSQL
+    /// URL or connection string (<c>postgres://user@host:5432/db</c>).</summary>
+    public string Store { get; set; } = "duckdb";
+
+    /// <summary>A folder of compiled catalogs (<c>*.json</c>, from <c>candor catalog compile</c>) to load at start,
+    /// or null. Default null.</summary>
+    public string? CatalogRoot { get; set; }
+
+    /// <summary>Compiled catalogs to serve, in addition to those under <see cref="CatalogRoot"/>. A tenant's family
+    /// selects one by its id. Default empty.</summary>
+    public IList<CompiledCatalog> Catalogs { get; } = [];
+
+    /// <summary>The secret that authorises the operator endpoints (<c>/v1/operator/...</c>); null disables them.
+    /// Default null.</summary>
+    public string? OperatorToken { get; set; }
+
+    /// <summary>The largest request body read from the network, in bytes. Default 1,000,000.</summary>
+    public long MaxCompressedBytes { get; set; } = 1_000_000;
+
+    /// <summary>The largest body after gzip decompression, in bytes. Default 10,000,000.</summary>
+    public long MaxDecompressedBytes { get; set; } = 10_000_000;
+
+    /// <summary>The most events one batch may hold. Default 1,000.</summary>
+    public int MaxEventsPerBatch { get; set; } = 1_000;
+
+    /// <summary>Events older than this many days are rejected with <c>too_old</c>. Default 30.</summary>
+    public int MaxEventAgeDays { get; set; } = 30;
+
+    /// <summary>How many seconds an event's time may be ahead of the collector's clock. Default 600.</summary>
+    public int MaxClockSkewSeconds { get; set; } = 600;
+
+    /// <summary>How many batches may wait for the group commit before requests get 503. Default 256.</summary>
+    public int WriteQueueCapacity { get; set; } = 256;
+
+    /// <summary>The most events one group commit writes. Default 50,000.</summary>
+    public int MaxEventsPerCommit { get; set; } = 50_000;
+
+    /// <summary>Events per second each tenant may send before it gets 429; 0 turns the limit off. Default 500,000.</summary>
+    public int RateLimitEventsPerSecond { get; set; } = 500_000;
+
+    /// <summary>How long a resolved credential or policy is cached, in seconds; a revocation or policy change made
+    /// on another collector takes effect within this time. Default 10.</summary>
+    public int CacheSeconds { get; set; } = 10;
+
+    /// <summary>How often the retention job deletes expired events, in minutes. Default 60.</summary>
+    public int RetentionIntervalMinutes { get; set; } = 60;
+
+    /// <summary>An OpenTelemetry (OTLP) endpoint to export metrics to, or null for none. Default null.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Log format: <c>text</c> or <c>json</c> (structured, one object a line). Default <c>text</c>.</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>The minimum level of the collector's own logs. Default <see cref="LogLevel.Information"/>.</summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>The clock (tests pass a fake one). Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Extra logging set-up (tests capture logs with it); null for none.</summary>
+    internal Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
+    /// <summary>Every problem with these options, each as one line naming the setting; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            errors.Add("Urls: must name at least one URL.");
+        }
+        else
+        {
+            foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    errors.Add($"Urls: '{url}' is not an http or https URL.");
+                }
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add("Data: must name a folder.");
+        }
+
+        if (!string.Equals(Store, "duckdb", StringComparison.OrdinalIgnoreCase) && !Stores.StoreFactory.IsPostgres(Store))
+        {
+            errors.Add("Store: must be 'duckdb' or a PostgreSQL URL (postgres://...) or connection string (Host=...).");
+        }
+
+        if (CatalogRoot is not null && !Directory.Exists(CatalogRoot))
+        {
+            errors.Add($"CatalogRoot: folder '{CatalogRoot}' does not exist.");
+        }
+
+        if (OperatorToken is { Length: < 16 })
+        {
+            errors.Add("OperatorToken: must be at least 16 characters.");
+        }
+
+        Positive(errors, "Limits:MaxCompressedBytes", MaxCompressedBytes, int.MaxValue / 2);
+        Positive(errors, "Limits:MaxDecompressedBytes", MaxDecompressedBytes, int.MaxValue / 2);
+        if (MaxDecompressedBytes < MaxCompressedBytes)
+        {
+            errors.Add("Limits:MaxDecompressedBytes: must not be smaller than Limits:MaxCompressedBytes.");
+        }
+
+        Positive(errors, "Limits:MaxEventsPerBatch", MaxEventsPerBatch, 100_000);
+        Positive(errors, "Limits:MaxEventAgeDays", MaxEventAgeDays, 3_650);
+        Positive(errors, "Limits:MaxClockSkewSeconds", MaxClockSkewSeconds, 86_400);
+        Positive(errors, "WriteQueueCapacity", WriteQueueCapacity, 100_000);
+        Positive(errors, "MaxEventsPerCommit", MaxEventsPerCommit, 10_000_000);
+        if (RateLimitEventsPerSecond < 0 || (RateLimitEventsPerSecond > 0 && RateLimitEventsPerSecond < MaxEventsPerBatch))
+        {
+            errors.Add($"RateLimitEventsPerSecond: must be 0 (off) or at least Limits:MaxEventsPerBatch ({MaxEventsPerBatch.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        if (CacheSeconds < 0 || CacheSeconds > 3_600)
+        {
+            errors.Add("CacheSeconds: must be between 0 and 3600.");
+        }
+
+        Positive(errors, "RetentionIntervalMinutes", RetentionIntervalMinutes, 10_080);
+        if (OtlpEndpoint is not null && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
+        {
+            errors.Add($"OtlpEndpoint: '{OtlpEndpoint}' is not an absolute URL.");
+        }
+
+        if (LogFormat is not ("text" or "json"))
+        {
+            errors.Add("LogFormat: must be 'text' or 'json'.");
+        }
+
+        return errors;
+    }
+
+    private static void Positive(List<string> errors, string name, long value, long max)
+    {
+        if (value <= 0 || value > max)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: must be between 1 and {max}, not {value}."));
+        }
+    }
+}

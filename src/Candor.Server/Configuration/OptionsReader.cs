@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Candor.Server.Configuration;
+
+/// <summary>Reads <see cref="CandorServerOptions"/> from configuration (a JSON file, <c>CANDOR_</c> environment
+/// variables, command-line flags, in rising precedence), collecting every problem instead of stopping at the
+/// first, so that one start reports them all.</summary>
+internal static class OptionsReader
+{
+    /// <summary>Every key the collector reads; any other key in a configuration file is an error (a typo must not
+    /// silently leave a default in place).</summary>
+    public static readonly string[] Keys =
+    [
+        "Urls", "Data", "Store", "CatalogRoot", "OperatorToken", "Limits:MaxCompressedBytes", "Limits:MaxDecompressedBytes",
+        "Limits:MaxEventsPerBatch", "Limits:MaxEventAgeDays", "Limits:MaxClockSkewSeconds", "WriteQueueCapacity",
+        "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "OtlpEndpoint",
+        "LogFormat", "LogLevel",
+    ];
+
+    public static CandorServerOptions Read(IConfiguration config, List<string> errors)
+    {
+        var o = new CandorServerOptions();
+        o.Urls = config["Urls"] ?? o.Urls;
+        o.DataDirectory = config["Data"] ?? o.DataDirectory;
+        o.Store = config["Store"] ?? o.Store;
+        o.CatalogRoot = config["CatalogRoot"] ?? o.CatalogRoot;
+        o.OperatorToken = config["OperatorToken"] is { Length: > 0 } token ? token : null;
+        o.MaxCompressedBytes = Long(config, "Limits:MaxCompressedBytes", o.MaxCompressedBytes, errors);
+        o.MaxDecompressedBytes = Long(config, "Limits:MaxDecompressedBytes", o.MaxDecompressedBytes, errors);
+        o.MaxEventsPerBatch = Int(config, "Limits:MaxEventsPerBatch", o.MaxEventsPerBatch, errors);
+        o.MaxEventAgeDays = Int(config, "Limits:MaxEventAgeDays", o.MaxEventAgeDays, errors);
+        o.MaxClockSkewSeconds = Int(config, "Limits:MaxClockSkewSeconds", o.MaxClockSkewSeconds, errors);
+        o.WriteQueueCapacity = Int(config, "WriteQueueCapacity", o.WriteQueueCapacity, errors);
+        o.MaxEventsPerCommit = Int(config, "MaxEventsPerCommit", o.MaxEventsPerCommit, errors);
+        o.RateLimitEventsPerSecond = Int(config, "RateLimitEventsPerSecond", o.RateLimitEventsPerSecond, errors);
+        o.CacheSeconds = Int(config, "CacheSeconds", o.CacheSeconds, errors);
+        o.RetentionIntervalMinutes = Int(config, "RetentionIntervalMinutes", o.RetentionIntervalMinutes, errors);
+        o.OtlpEndpoint = config["OtlpEndpoint"] is { Length: > 0 } otlp ? otlp : null;
+        o.LogFormat = config["LogFormat"] ?? o.LogFormat;
+        if (config["LogLevel"] is { } level)
+        {
+            if (Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                o.LogLevel = parsed;
+            }
+            else
+            {
+                errors.Add($"LogLevel: '{level}' is not one of Trace, Debug, Information, Warning, Error, Critical, None.");
+            }
+        }
+
+        errors.AddRange(o.Validate());
+        return o;
+    }
+
+    /// <summary>Adds an error for every key of a configuration file that the collector does not read.</summary>
+    public static void CheckKnownKeys(IConfiguration file, string fileName, List<string> errors)
+    {
+        foreach (var (key, value) in file.AsEnumerable())
+        {
+            if (value is not null && !Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{fileName}: '{key}' is not a setting ({string.Join(", ", Keys)}).");
+            }
+        }
+    }
+
+    private static int Int(IConfiguration config, string key, int fallback, List<string> errors)
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{key}: '{text}' is not an integer.");
+        return fallback;
+    }
+
+    private static long Long(IConfiguration config, string key, long fallback, List<string> errors)
+    {
+        var text = config[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{key}: '{text}' is not an integer.");
+        return fallback;
+    }
+}

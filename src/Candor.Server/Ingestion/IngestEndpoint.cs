@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Candor.Server.Http;
+using Candor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Candor.Server.Ingestion;
+
+/// <summary><c>POST /v1/events</c>: authenticate the ingestion key, check the tenant's policy, read the body within
+/// the limits, validate every event, store the accepted ones durably through the group commit, and answer with
+/// what happened to each. The client's address is never read.</summary>
+internal static partial class IngestEndpoint
+{
+    private static readonly TimeSpan RetrySoon = TimeSpan.FromSeconds(1);
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/events", new Func<HttpContext, Task>(HandleAsync))
+            .WithName("IngestEvents")
+            .WithSummary("Send a batch of diagnostic events.")
+            .WithDescription("Authenticated with an ingestion key. Every event is stored durably or rejected with a code; see docs/protocol.md.")
+            .Accepts<BatchDocument>("application/json")
+            .Produces<IngestResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var collector = context.RequestServices.GetRequiredService<Collector>();
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await HandleCoreAsync(context, collector);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+        }
+        catch (BadHttpRequestException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await Problems.WriteAsync(context, ex.StatusCode, Problems.CodeFor(ex.StatusCode), "The request body could not be read.");
+            }
+        }
+
+        collector.Metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+    }
+
+    private static async Task HandleCoreAsync(HttpContext context, Collector c)
+    {
+        var ct = context.RequestAborted;
+        var principal = await c.Credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
+        if (principal is null)
+        {
+            await Problems.WriteAsync(context, 401, "unauthorized", "A valid ingestion key is required: Authorization: Bearer <ingestion key>.");
+            return;
+        }
+
+        var tenant = principal.Tenant;
+        if (!c.Catalogs.TryGet(tenant.Family, out var catalog))
+        {
+            LogNoCatalog(c.Logger, tenant.Id, tenant.Family);
+            await Problems.WriteAsync(context, 503, "catalog_unavailable",
+                $"This collector has no catalog of family '{tenant.Family}'.", RetrySoon * 60);
+            return;
+        }
+
+        var policy = await c.Policies.GetAsync(tenant, ct);
+        if (!policy.Policy.CollectionOn)
+        {
+            await Problems.WriteAsync(context, 403, "collection_off",
+                "The organisation's policy turns collection off: stop collecting and clear the queue.");
+            return;
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            await Problems.WriteAsync(context, 415, "unsupported_media_type", "Content-Type must be application/json.");
+            return;
+        }
+
+        BatchResult result;
+        var (body, error) = await RequestBody.ReadAsync(context.Request, c.Limits, ct);
+        if (error is not null)
+        {
+            await Problems.WriteAsync(context, error.Status, error.Code, error.Detail);
+            return;
+        }
+
+        using (body)
+        {
+            if (!Utf8.IsValid(body!.Span))
+            {
+                await Problems.WriteAsync(context, 400, "invalid_utf8", "The body is not valid UTF-8.");
+                return;
+            }
+
+            result = BatchReader.Read(body.Span, new BatchRules(catalog, policy.Policy, tenant.Id, c.Time.GetUtcNow(), c.Limits, c.Pii));
+        }
+
+        if (result.Error is { } batchError)
+        {
+            await Problems.WriteAsync(context, batchError.Status, batchError.Code, batchError.Detail);
+            return;
+        }
+
+        if (!c.RateLimiter.TryAcquire(tenant.Id, result.Count, out var wait))
+        {
+            await Problems.WriteAsync(context, 429, "rate_limited", "The tenant sends more events than its rate limit allows.", wait);
+            return;
+        }
+
+        var write = new WriteResult(0, []);
+        if (result.Accepted.Count > 0)
+        {
+            var pending = c.Writer.TryEnqueue(result.Accepted);
+            if (pending is null)
+            {
+                await Problems.WriteAsync(context, 503, "overloaded", "The write queue is full; retry later.", RetrySoon);
+                return;
+            }
+
+            try
+            {
+                // Not cancelled by the client: once queued, the batch is written; waiting is only for the answer.
+                write = await pending;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await Problems.WriteAsync(context, 503, "store_unavailable", "The events could not be stored; retry later.", RetrySoon);
+                return;
+            }
+        }
+
+        foreach (var rejection in result.Rejected)
+        {
+            c.Metrics.Rejected(rejection.Code);
+        }
+
+        c.Metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
+        c.Metrics.Redacted(result.Redacted);
+        await WriteResponseAsync(context, write, result);
+    }
+
+    private static async Task WriteResponseAsync(HttpContext context, WriteResult write, BatchResult result)
+    {
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteNumber("accepted"u8, write.Stored);
+        w.WriteNumber("duplicates"u8, write.DuplicateIndexes.Count);
+        w.WriteNumber("redacted"u8, result.Redacted);
+        w.WriteStartArray("rejected"u8);
+        foreach (var r in result.Rejected)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index"u8, r.Index);
+            if (r.Id is { } id)
+            {
+                w.WriteString("id"u8, id);
+            }
+            else
+            {
+                w.WriteNull("id"u8);
+            }
+
+            w.WriteString("code"u8, r.Code.ToWire());
+            w.WriteString("message"u8, r.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await w.FlushAsync(context.RequestAborted);
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Tenant {TenantId} belongs to family {Family}, which has no catalog on this collector")]
+    private static partial void LogNoCatalog(ILogger logger, Guid tenantId, string family);
+}

@@ -1,0 +1,21 @@
+namespace Candor.Server.Ingestion;
+
+/// <summary>The limits of one ingestion request. Defaults follow the protocol: 1 MB compressed, 10 MB
+/// decompressed, 1,000 events per batch.</summary>
+internal sealed record IngestionLimits
+{
+    public long MaxCompressedBytes { get; init; } = 1_000_000;
+
+    public long MaxDecompressedBytes { get; init; } = 10_000_000;
+
+    public int MaxEventsPerBatch { get; init; } = 1_000;
+
+    /// <summary>Events that happened longer ago than this are rejected with <c>too_old</c>.</summary>
+    public TimeSpan MaxEventAge { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How far ahead of the collector's clock an event's time may be before <c>in_future</c>.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A cap on string fields whose definition gives no maximum length.</summary>
+    public int DefaultMaxStringLength { get; init; } = 255;
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Candor.Storage;
+
+namespace Candor.Server.Tenants;
+
+/// <summary>A credential just issued: its id and its secret (shown once).</summary>
+internal sealed record IssuedCredential(Guid Id, CredentialKind Kind, string Role, string Secret);
+
+/// <summary>Creates tenants and issues, rotates and revokes their credentials; every change is audited. Used by
+/// the operator endpoints and by <c>candor tenant</c> on a data folder. Thread-safe.</summary>
+internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<string, bool> isKnownFamily, CredentialResolver? resolver = null)
+{
+    public static readonly string[] AdminRoles = ["owner", "privacy_officer", "analyst"];
+
+    /// <summary>Creates a tenant with one ingestion key and one owner token. Throws <see cref="ArgumentException"/>
+    /// for a bad name or unknown family, <see cref="InvalidOperationException"/> when the name is taken.</summary>
+    public async Task<TenantCredentials> CreateAsync(string name, string family, string actor, CancellationToken ct)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        {
+            throw new ArgumentException("The tenant name must be 1 to 100 printable characters.", nameof(name));
+        }
+
+        if (!isKnownFamily(family))
+        {
+            throw new ArgumentException($"Family '{family}' has no catalog on this collector.", nameof(family));
+        }
+
+        foreach (var existing in await store.ListTenantsAsync(ct).ConfigureAwait(false))
+        {
+            if (string.Equals(existing.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"A tenant named '{existing.Name}' already exists.");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var tenant = new TenantRecord(Guid.NewGuid(), name, family, now);
+        await store.CreateTenantAsync(tenant, ct).ConfigureAwait(false);
+        var key = await IssueAsync(tenant.Id, CredentialKind.Ingestion, "ingest", actor, ct).ConfigureAwait(false);
+        var admin = await IssueAsync(tenant.Id, CredentialKind.Admin, "owner", actor, ct).ConfigureAwait(false);
+        await AuditAsync(tenant.Id, actor, "tenant.created", tenant.Id.ToString(), JsonSerializer.Serialize(new { name, family }), ct)
+            .ConfigureAwait(false);
+        return new TenantCredentials(tenant.Id, key.Secret, admin.Secret);
+    }
+
+    /// <summary>Issues a new credential; with <paramref name="revokeOthers"/> the tenant's other credentials of
+    /// the same kind are revoked (rotation). Throws <see cref="KeyNotFoundException"/> for an unknown tenant.</summary>
+    public async Task<IssuedCredential> IssueAsync(Guid tenantId, CredentialKind kind, string role, string actor, CancellationToken ct,
+        bool revokeOthers = false)
+    {
+        _ = await store.GetTenantAsync(tenantId, ct).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No tenant {tenantId}.");
+        if (kind == CredentialKind.Admin && !AdminRoles.Contains(role))
+        {
+            throw new ArgumentException($"Admin role must be one of {string.Join(", ", AdminRoles)}.", nameof(role));
+        }
+
+        var secret = kind == CredentialKind.Ingestion ? Secrets.NewIngestionKey() : Secrets.NewAdminToken();
+        var now = time.GetUtcNow();
+        var credential = new CredentialRecord(Guid.NewGuid(), tenantId, kind, kind == CredentialKind.Ingestion ? "ingest" : role,
+            Secrets.Hash(secret), now, null);
+        var others = revokeOthers ? await store.ListCredentialsAsync(tenantId, ct).ConfigureAwait(false) : [];
+        await store.AddCredentialAsync(credential, ct).ConfigureAwait(false);
+        await AuditAsync(tenantId, actor, "credential.issued", credential.Id.ToString(),
+            JsonSerializer.Serialize(new { kind = KindName(kind), role = credential.Role }), ct).ConfigureAwait(false);
+        foreach (var other in others)
+        {
+            if (other.Kind == kind && other.RevokedAt is null && (kind == CredentialKind.Ingestion || other.Role == role))
+            {
+                await RevokeAsync(tenantId, other.Id, actor, ct).ConfigureAwait(false);
+            }
+        }
+
+        return new IssuedCredential(credential.Id, kind, credential.Role, secret);
+    }
+
+    /// <summary>Revokes a credential from now on; false when the tenant has no such credential.</summary>
+    public async Task<bool> RevokeAsync(Guid tenantId, Guid credentialId, string actor, CancellationToken ct)
+    {
+        var revoked = await store.RevokeCredentialAsync(tenantId, credentialId, time.GetUtcNow(), ct).ConfigureAwait(false);
+        if (revoked)
+        {
+            resolver?.Invalidate(tenantId);
+            await AuditAsync(tenantId, actor, "credential.revoked", credentialId.ToString(), null, ct).ConfigureAwait(false);
+        }
+
+        return revoked;
+    }
+
+    public static string KindName(CredentialKind kind) => kind == CredentialKind.Ingestion ? "ingestion" : "admin";
+
+    private Task AuditAsync(Guid tenantId, string actor, string action, string target, string? after, CancellationToken ct) =>
+        store.AppendAuditAsync(new AuditRecord(Guid.NewGuid(), tenantId, time.GetUtcNow(), actor, "operator", action, target, null, after), ct);
+}

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Candor.Core.Model;
+using Candor.Storage.Schema;
+using DuckDB.NET.Data;
+
+namespace Candor.Storage.DuckDb;
+
+public sealed partial class DuckDbStore
+{
+    private const string EventColumns =
+        "tenant_id, event_id, name, level, category, product, app_version, sdk, session_id, device_id, device_class, " +
+        "os, os_version, arch, locale, seq, time, received_at, data";
+
+    /// <inheritdoc />
+    /// <remarks>The events go through DuckDB's appender into a connection-local staging table, then into
+    /// <c>events</c> with one <c>INSERT ... SELECT</c>, which commits (and syncs the write-ahead log) before
+    /// this returns. Repeats within the call are found in memory first. The insert is first tried plainly:
+    /// when the primary key finds an event already stored, it is repeated with <c>ON CONFLICT DO NOTHING
+    /// RETURNING</c> to learn which ones. Measured, that keeps the common case (no duplicates) about twice as
+    /// fast as always using <c>ON CONFLICT</c>, and an anti-join scans all stored events on every call.</remarks>
+    public Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
+    {
+        StoreText.Validate(events);
+        if (events.Count == 0)
+        {
+            return Task.FromResult(new AppendResult(0, []));
+        }
+
+        return WriteAsync(() => Append(events), cancellationToken);
+    }
+
+    private AppendResult Append(IReadOnlyList<StoredEvent> events)
+    {
+        var duplicates = new List<int>();
+        var unique = StoreText.FirstOccurrences(events, duplicates);
+        if (!_stagingReady)
+        {
+            Execute(_writer, "CREATE OR REPLACE TEMP TABLE candor_staging AS SELECT * FROM events LIMIT 0");
+            _stagingReady = true;
+        }
+
+        try
+        {
+            using (var appender = _writer.CreateAppender("temp", "main", "candor_staging"))
+            {
+                foreach (var index in unique)
+                {
+                    AppendRow(appender, events[index]);
+                }
+            }
+
+            int stored;
+            try
+            {
+                stored = Execute(_writer, $"INSERT INTO events ({EventColumns}) SELECT {EventColumns} FROM candor_staging");
+            }
+            catch (DuckDBException ex) when (IsConstraintViolation(ex))
+            {
+                stored = InsertSkippingStored(events, unique, duplicates);
+            }
+
+            duplicates.Sort();
+            return new AppendResult(stored, duplicates);
+        }
+        finally
+        {
+            Execute(_writer, "DELETE FROM candor_staging");
+        }
+    }
+
+    private int InsertSkippingStored(IReadOnlyList<StoredEvent> events, List<int> unique, List<int> duplicates)
+    {
+        var inserted = new HashSet<(Guid, Guid)>(unique.Count);
+        using (var command = Command(_writer,
+            $"INSERT INTO events ({EventColumns}) SELECT {EventColumns} FROM candor_staging ON CONFLICT DO NOTHING RETURNING tenant_id, event_id"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                inserted.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+        }
+
+        foreach (var index in unique)
+        {
+            if (!inserted.Contains((events[index].TenantId, events[index].EventId)))
+            {
+                duplicates.Add(index);
+            }
+        }
+
+        return inserted.Count;
+    }
+
+    private static void AppendRow(DuckDBAppender appender, StoredEvent e) =>
+        appender.CreateRow()
+            .AppendValue(e.TenantId)
+            .AppendValue(e.EventId)
+            .AppendValue(e.Name)
+            .AppendValue(e.Level.ToWire())
+            .AppendValue(e.Category.ToWire())
+            .AppendValue(e.Product)
+            .AppendValue(e.AppVersion)
+            .AppendValue(e.Sdk)
+            .AppendValue(e.SessionId)
+            .AppendValue(e.DeviceId)
+            .AppendValue(e.DeviceClass)
+            .AppendValue(e.Os)
+            .AppendValue(e.OsVersion)
+            .AppendValue(e.Arch)
+            .AppendValue(e.Locale)
+            .AppendValue(e.Seq)
+            .AppendValue(Utc(e.Time))
+            .AppendValue(Utc(e.ReceivedAt))
+            .AppendValue(e.Data)
+            .EndRow();
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredEvent> ReadDeviceEventsAsync(Guid tenantId, Guid deviceId, EventFilter? filter = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        filter ??= new EventFilter();
+        StoreText.ValidatePaging(filter);
+        var sql = new StringBuilder($"SELECT {EventColumns} FROM events WHERE tenant_id = $tenant AND device_id = $device");
+        var parameters = new List<(string, object?)> { ("tenant", tenantId), ("device", deviceId) };
+        if (filter.Level is { } level)
+        {
+            sql.Append(" AND level = $level");
+            parameters.Add(("level", level.ToWire()));
+        }
+
+        if (filter.Category is { } category)
+        {
+            sql.Append(" AND category = $category");
+            parameters.Add(("category", category.ToWire()));
+        }
+
+        if (filter.From is { } from)
+        {
+            sql.Append(" AND time >= $from");
+            parameters.Add(("from", Utc(from)));
+        }
+
+        if (filter.To is { } to)
+        {
+            sql.Append(" AND time < $to");
+            parameters.Add(("to", Utc(to)));
+        }
+
+        // Paging needs a total order: time alone can tie, the primary key cannot.
+        sql.Append(" ORDER BY time, seq, event_id");
+        if (filter.Limit is { } limit)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" LIMIT {limit}");
+        }
+
+        if (filter.Offset > 0)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" OFFSET {filter.Offset}");
+        }
+
+        using var connection = ReadConnection();
+        using var command = Command(connection, sql.ToString(), [.. parameters]);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new StoredEvent
+            {
+                TenantId = reader.GetGuid(0),
+                EventId = reader.GetGuid(1),
+                Name = reader.GetString(2),
+                Level = StoreText.Level(reader.GetString(3)),
+                Category = StoreText.Category(reader.GetString(4)),
+                Product = reader.GetString(5),
+                AppVersion = reader.GetString(6),
+                Sdk = reader.GetString(7),
+                SessionId = reader.GetGuid(8),
+                DeviceId = reader.GetGuid(9),
+                DeviceClass = reader.GetString(10),
+                Os = reader.GetString(11),
+                OsVersion = reader.GetString(12),
+                Arch = reader.GetString(13),
+                Locale = reader.GetString(14),
+                Seq = reader.GetInt64(15),
+                Time = ReadTime(reader, 16),
+                ReceivedAt = ReadTime(reader, 17),
+                Data = reader.GetString(18),
+            };
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        WriteAsync(() => (long)Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND device_id = $device",
+            ("tenant", tenantId), ("device", deviceId)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,
+        CancellationToken cancellationToken = default) =>
+        WriteAsync(() => (long)(eventName is null
+            ? Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND received_at < $cutoff",
+                ("tenant", tenantId), ("cutoff", Utc(cutoff)))
+            : Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND received_at < $cutoff AND name = $name",
+                ("tenant", tenantId), ("cutoff", Utc(cutoff)), ("name", eventName))), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(Guid tenantId, DataLevel? level = null, DataCategory? category = null,
+        CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = ReadConnection();
+        var sql = "SELECT count(*) FROM events WHERE tenant_id = $tenant"
+            + (level is null ? "" : " AND level = $level")
+            + (category is null ? "" : " AND category = $category");
+        var parameters = new List<(string, object?)> { ("tenant", tenantId) };
+        if (level is { } l)
+        {
+            parameters.Add(("level", l.ToWire()));
+        }
+
+        if (category is { } c)
+        {
+            parameters.Add(("category", c.ToWire()));
+        }
+
+        using var command = Command(connection, sql, [.. parameters]);
+        return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+}

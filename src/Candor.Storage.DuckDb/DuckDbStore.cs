@@ -1,0 +1,193 @@
+using System.Data.Common;
+using Candor.Storage.Schema;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+
+namespace Candor.Storage.DuckDb;
+
+/// <summary>The embedded store: every table in one DuckDB file. Open it with <see cref="OpenAsync"/>, then call
+/// <see cref="MigrateAsync"/> once before use. Thread-safe: writes are serialised on one connection (DuckDB
+/// has one writer per file), reads run concurrently on their own connections to the same database. Only one
+/// process may open the file at a time.</summary>
+public sealed partial class DuckDbStore : ICandorStore
+{
+    private const string MigrationPrefix = "Candor.Storage.DuckDb.Migrations.";
+
+    private static readonly IReadOnlyList<SchemaMigration> Migrations =
+        SchemaMigration.Load(typeof(DuckDbStore).Assembly, MigrationPrefix);
+
+    private readonly DuckDBConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private bool _stagingReady;
+    private bool _disposed;
+
+    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time)
+    {
+        _writer = writer;
+        _connectionString = connectionString;
+        FilePath = filePath;
+        _time = time;
+    }
+
+    /// <summary>The full path of the DuckDB file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Opens (creating when missing) the store's file. The schema is not touched: call
+    /// <see cref="MigrateAsync"/> next.</summary>
+    /// <exception cref="ArgumentException">When the options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">When the file cannot be opened, e.g. another process has it open.</exception>
+    public static Task<DuckDbStore> OpenAsync(DuckDbStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = options.ResolveFilePath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var builder = new DuckDBConnectionStringBuilder { DataSource = path };
+        var connection = new DuckDBConnection(builder.ConnectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException ex)
+        {
+            connection.Dispose();
+            throw new InvalidOperationException($"Cannot open the DuckDB store '{path}': {ex.Message}", ex);
+        }
+
+        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider));
+    }
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(() =>
+        {
+            Execute(_writer, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    INTEGER   NOT NULL PRIMARY KEY,
+                    name       VARCHAR   NOT NULL,
+                    applied_at TIMESTAMP NOT NULL)
+                """);
+            var applied = new HashSet<int>();
+            using (var command = Command(_writer, "SELECT version FROM schema_migrations"))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    applied.Add(reader.GetInt32(0));
+                }
+            }
+
+            SchemaMigration.EnsureNotNewer(Migrations, applied, $"DuckDB store '{FilePath}'");
+            foreach (var migration in Migrations.Where(m => !applied.Contains(m.Version)))
+            {
+                using var transaction = _writer.BeginTransaction();
+                Execute(_writer, migration.Sql);
+                Execute(_writer, "INSERT INTO schema_migrations VALUES ($version, $name, $at)",
+                    ("version", migration.Version), ("name", migration.Name), ("at", Utc(_time.GetUtcNow())));
+                transaction.Commit();
+            }
+
+            // The staging table copies the events table's shape, which a migration may have changed.
+            Execute(_writer, "DROP TABLE IF EXISTS temp.main.candor_staging");
+            _stagingReady = false;
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var connection = ReadConnection();
+            using var command = Command(connection, "SELECT 1");
+            return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1);
+        }
+        catch (Exception ex) when (ex is DuckDBException or ObjectDisposedException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    /// <summary>Closes the file once pending writes have finished. DuckDB checkpoints the write-ahead log into
+    /// the file on close.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _writer.Dispose();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs a write on the single writer connection. DuckDB's calls are synchronous; the lock is not.</summary>
+    private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            return write();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>A new connection for one read. DuckDB.NET gives every connection to the same file in a process the
+    /// same database instance, so this is cheap and DuckDB's MVCC lets it run beside the writer.</summary>
+    private DuckDBConnection ReadConnection()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+
+    private static int Execute(DuckDBConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static bool IsConstraintViolation(DuckDBException ex) => ex.ErrorType == DuckDBErrorType.Constraint;
+
+    /// <summary>The UTC wall-clock value stored in a TIMESTAMP column.</summary>
+    private static DateTime Utc(DateTimeOffset value) => value.UtcDateTime;
+
+    private static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    private static DateTimeOffset? ReadOptionalTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ReadTime(reader, ordinal);
+
+    private static string? ReadOptionalString(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
