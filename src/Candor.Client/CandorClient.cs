@@ -644,8 +644,16 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
     private async Task<bool> UploadUntilEmptyAsync(CancellationToken token)
     {
         // Nothing leaves before the first answer about the policy (or the failure to get one).
-        await Task.WhenAny(_firstPolicy.Task, Delays.DelayAsync(_time, Timeout.InfiniteTimeSpan, token)).ConfigureAwait(false);
-        token.ThrowIfCancellationRequested();
+        if (!_firstPolicy.Task.IsCompleted)
+        {
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (token.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), cancelled))
+            {
+                await Task.WhenAny(_firstPolicy.Task, cancelled.Task).ConfigureAwait(false);
+            }
+
+            token.ThrowIfCancellationRequested();
+        }
         while (true)
         {
             var wait = _uploader.NotBefore - _time.GetUtcNow();

@@ -70,7 +70,7 @@ internal sealed class TestCollector : IAsyncDisposable
         var app = builder.Build();
         var collector = new TestCollector(app);
         app.MapPost("/v1/events", (Func<HttpContext, Task<IResult>>)collector.IngestAsync);
-        app.MapGet("/v1/policy", (Func<HttpContext, IResult>)collector.ServePolicy);
+        app.MapGet("/v1/policy", (Func<HttpContext, Task<IResult>>)collector.ServePolicyAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         collector.Url = new Uri(address + "/");
@@ -86,9 +86,17 @@ internal sealed class TestCollector : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private IResult ServePolicy(HttpContext context)
+    /// <summary>How long the policy endpoint takes to answer.</summary>
+    public TimeSpan PolicyDelay { get; set; }
+
+    private async Task<IResult> ServePolicyAsync(HttpContext context)
     {
         Interlocked.Increment(ref PolicyRequests);
+        if (PolicyDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(PolicyDelay);
+        }
+
         if (!Authorized(context))
         {
             return Results.Problem(statusCode: 401, extensions: new Dictionary<string, object?> { ["code"] = "unauthorized" });

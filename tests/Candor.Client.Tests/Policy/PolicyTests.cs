@@ -3,8 +3,9 @@ using Xunit;
 
 namespace Candor.Client.Tests.Policy;
 
-public sealed class PolicyTests : IAsyncLifetime
+public sealed class PolicyTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output = output;
     private readonly TempFolder _temp = new();
     private TestCollector _collector = null!;
 
@@ -65,6 +66,24 @@ public sealed class PolicyTests : IAsyncLifetime
         Assert.Equal(Candor.Client.Diagnostics.FilterReason.LevelNotAllowed, gate.Check(TestCatalogs.OptionalEvent));
         Assert.Equal(Candor.Client.Diagnostics.FilterReason.None, gate.Check("app.session.started"));
         await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Nothing_is_uploaded_before_the_first_policy_answer_so_events_it_forbids_never_leave()
+    {
+        // Regression: the wait for the first policy used an "infinite" delay that completed at once.
+        _collector.Policy = TestCollector.PolicyJson(categories: ["product_and_service_performance"]);
+        _collector.PolicyDelay = TimeSpan.FromSeconds(1);
+        await using var client = Clients.Create(_collector.Url, _temp.Path);
+        client.Track("fieldservice.work_order.status_changed", Clients.Fields(("fromStatus", "scheduled"), ("toStatus", "traveling")));
+        client.ReportFeatureFailure("offline_sync", "503");
+
+        var receipt = await client.FlushAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(receipt.Completed);
+        var sent = _collector.Events.Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["app.feature.failed"], sent);
+        Assert.Equal(0, client.GetDiagnostics().DroppedFor("rejected_by_collector"));
     }
 
     [Fact]
@@ -177,7 +196,7 @@ public sealed class PolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_filtered_event_allocates_nothing_and_costs_a_few_nanoseconds()
+    public async Task A_filtered_event_allocates_nothing()
     {
         await using var client = Clients.Create(_collector.Url, _temp.Path);
         await client.FlushAsync(TimeSpan.FromSeconds(10));
@@ -197,8 +216,9 @@ public sealed class PolicyTests : IAsyncLifetime
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.Equal(n + 1_000_000, client.GetDiagnostics().FilteredFor("level_not_allowed"));
-        // A generous bound for a loaded shared machine; the point is "no work", measured in docs/sdk.md.
-        Assert.True(watch.Elapsed.TotalMilliseconds * 1e6 / n < 1000, $"{watch.Elapsed.TotalMilliseconds * 1e6 / n:F1} ns per filtered event");
+        // Time is reported, not asserted: on a shared machine a wall-clock bound only measures the neighbours. The
+        // benchmarks (bench/) measure it properly.
+        _output.WriteLine($"{watch.Elapsed.TotalMilliseconds * 1e6 / n:F1} ns per filtered event (wall clock)");
     }
 
     private static void TrackFiltered(CandorClient client, int n)

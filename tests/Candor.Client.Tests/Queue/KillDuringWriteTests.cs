@@ -32,6 +32,7 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
         while (kills < Kills && watch.Elapsed < Budget)
         {
             var start = Start(host);
+            start.ArgumentList.Add("queue");
             start.ArgumentList.Add(folder);
             start.ArgumentList.Add((64L * 1024 * 1024).ToString());
             using var process = Process.Start(start)!;
