@@ -37,11 +37,9 @@ internal static class Delays
         }
         catch (OperationCanceledException)
         {
-            // The loser of the race was cancelled on purpose.
+            // The loser of the race was cancelled on purpose. If the signal arrived at the same moment, its wait
+            // completed and consumed it, and the caller acts now anyway: no wake-up is lost.
         }
-
-        // A signal taken by the cancelled wait is lost only if the wait completed before the cancellation, and then
-        // it completed successfully and was consumed by this caller; either way the caller acts now.
     }
 
     /// <summary>Releases a wake-up signal without piling up more than one.</summary>
