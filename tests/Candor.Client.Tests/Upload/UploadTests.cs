@@ -280,4 +280,45 @@ public sealed class UploadTests : IAsyncLifetime
         await online.FlushAsync(TimeSpan.FromSeconds(10));
         Assert.Single(_collector.EventsNamed(TestCatalogs.NoteEvent));
     }
+
+    [Fact]
+    public async Task Automatic_uploads_run_on_the_policy_interval_of_the_injected_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        _collector.Policy = TestCollector.PolicyJson(interval: 60);
+        await using var client = Clients.Create(_collector.Url, _temp.Path, o =>
+        {
+            o.RecordLifecycleEvents = false;
+            o.AutomaticUpload = true;
+            o.TimeProvider = clock;
+        });
+        await Eventually.TrueAsync(() => _collector.PolicyRequests >= 1, "the first policy poll");
+        // Let the wake-up that applying the first policy causes run (on an empty queue) before recording.
+        await Task.Delay(1000);
+
+        client.Track(TestCatalogs.NoteEvent, Clients.Fields(("note", "on the interval")));
+        client.PersistPending();
+        await Task.Delay(500);
+        Assert.Empty(_collector.EventsNamed(TestCatalogs.NoteEvent));
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        await Eventually.TrueAsync(() => _collector.EventsNamed(TestCatalogs.NoteEvent).Count == 1, "the upload after 60 s of the injected clock");
+        var sent = _collector.EventsNamed(TestCatalogs.NoteEvent)[0];
+        Assert.Equal("2026-11-29T10:00:00.000Z", sent.GetProperty("time").GetString());
+    }
+
+    [Fact]
+    public async Task A_damaged_cursor_file_is_set_aside_and_the_client_starts_anyway()
+    {
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "queue"));
+        await File.WriteAllTextAsync(Path.Combine(_temp.Path, "queue", "cursor"), "not a number \u0000");
+
+        await using var client = Clients.Create(_collector.Url, _temp.Path, o => o.RecordLifecycleEvents = false);
+        client.Track(TestCatalogs.NoteEvent, Clients.Fields(("note", "x")));
+        var receipt = await client.FlushAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, receipt.Sent);
+        Assert.Equal(1, client.GetDiagnostics().DroppedFor("corrupt"));
+        Assert.Single(Directory.GetFiles(Path.Combine(_temp.Path, "queue", "damaged")));
+    }
 }
