@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Candor.Cli;
 using Candor.Cli.Catalog;
+using Candor.Cli.Viewer;
 using Candor.Cli.Serve;
 using Candor.Cli.Tenants;
 
@@ -10,6 +11,7 @@ var root = new RootCommand(
 root.Subcommands.Add(CatalogCommands.Create());
 root.Subcommands.Add(Candor.Cli.LoadGen.LoadGenCommand.Create());
 root.Subcommands.Add(Candor.Cli.Demo.DemoCommand.Create());
+root.Subcommands.Add(ViewerCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(TenantCommands.Create());
 

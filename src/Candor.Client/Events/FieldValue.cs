@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Candor.Client.Events;
+
+/// <summary>The kind of value a <see cref="FieldValue"/> holds.</summary>
+internal enum FieldValueKind : byte
+{
+    Absent = 0,
+    String,
+    Integer,
+    Double,
+    Bool,
+}
+
+/// <summary>One field value without boxing: what generated typed-event methods pass to
+/// <see cref="CandorClient.TrackCore"/>. Timestamps travel as their ISO 8601 text, durations as milliseconds.</summary>
+internal readonly struct FieldValue
+{
+    private FieldValue(FieldValueKind kind, string? text, long integer, double number)
+    {
+        Kind = kind;
+        Text = text;
+        Integer = integer;
+        Number = number;
+    }
+
+    public FieldValueKind Kind { get; }
+
+    public string? Text { get; }
+
+    public long Integer { get; }
+
+    public double Number { get; }
+
+    public bool IsPresent => Kind != FieldValueKind.Absent;
+
+    public static FieldValue Absent => default;
+
+    public static FieldValue From(string? value) => value is null ? default : new(FieldValueKind.String, value, 0, 0);
+
+    public static FieldValue From(long value) => new(FieldValueKind.Integer, null, value, 0);
+
+    public static FieldValue From(double value) => new(FieldValueKind.Double, null, 0, value);
+
+    public static FieldValue From(bool value) => new(FieldValueKind.Bool, null, value ? 1 : 0, 0);
+
+    public static FieldValue From(TimeSpan duration) => From((long)duration.TotalMilliseconds);
+
+    public static FieldValue From(DateTimeOffset time) =>
+        From(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+
+    public FieldValue WithText(string text) => new(FieldValueKind.String, text, 0, 0);
+}
+
+/// <summary>The values of one event, indexed like the fields of its definition (absent entries are
+/// <see cref="FieldValue.Absent"/>). A struct over an array so that generated code can pass it by reference.</summary>
+internal readonly struct FieldValues
+{
+    public FieldValues(FieldValue[] values) => Values = values;
+
+    public FieldValue[] Values { get; }
+
+    public static FieldValues Empty { get; } = new([]);
+}
+
+/// <summary>An event of the compiled catalog, resolved once (by name, or at compile time by the generator) to an
+/// index so that the hot path is an array lookup.</summary>
+internal readonly struct EventDefinitionHandle
+{
+    public EventDefinitionHandle(int index) => Index = index;
+
+    public int Index { get; }
+}

@@ -1,0 +1,73 @@
+using Candor.Client.Diagnostics;
+using Candor.Client.Events;
+using Candor.Core.Policy;
+
+namespace Candor.Client.Policy;
+
+/// <summary>The decision for every event of the catalog under the current policy, precomputed whenever the policy
+/// changes into one array indexed by event handle: the hot path is one volatile read and one array load.</summary>
+internal sealed class PolicyGate
+{
+    private readonly EventTable _table;
+    private readonly double _deviceSample;
+    private FilterReason[] _reasons;
+    private TenantPolicy _policy;
+
+    public PolicyGate(EventTable table, TenantPolicy initial, double deviceSample)
+    {
+        _table = table;
+        _deviceSample = deviceSample;
+        _policy = initial;
+        _reasons = Compute(initial);
+    }
+
+    public TenantPolicy Policy => Volatile.Read(ref _policy);
+
+    /// <summary>None when the event may be collected, otherwise why not.</summary>
+    public FilterReason Check(int index) => Volatile.Read(ref _reasons)[index];
+
+    public FilterReason Check(string name) =>
+        _table.TryResolve(name, out var handle) ? Check(handle.Index) : FilterReason.UnknownEvent;
+
+    public void Apply(TenantPolicy policy)
+    {
+        var reasons = Compute(policy);
+        Volatile.Write(ref _policy, policy);
+        Volatile.Write(ref _reasons, reasons);
+    }
+
+    private FilterReason[] Compute(TenantPolicy policy)
+    {
+        var family = _table.Catalog.Family.Levels;
+        var reasons = new FilterReason[_table.Slots.Length];
+        for (var i = 0; i < reasons.Length; i++)
+        {
+            var slot = _table.Slots[i];
+            var d = slot.Definition;
+            reasons[i] =
+                !slot.AppliesToProduct ? FilterReason.UnknownProduct :
+                slot.Expired ? FilterReason.ExpiredEvent :
+                !policy.CollectionOn ? FilterReason.CollectionOff :
+                !Contains(family, d.Level) || !Contains(policy.Levels, d.Level) ? FilterReason.LevelNotAllowed :
+                !Contains(policy.Categories, d.Category) ? FilterReason.CategoryNotAllowed :
+                _deviceSample >= d.Sampling ? FilterReason.SampledOut :
+                FilterReason.None;
+        }
+
+        return reasons;
+    }
+
+    private static bool Contains<T>(IReadOnlyList<T> list, T value)
+        where T : struct, Enum
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (EqualityComparer<T>.Default.Equals(list[i], value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
