@@ -75,28 +75,11 @@ internal static class PolicyJson
 
     public static byte[] Serialize(TenantPolicy policy)
     {
+        // One wire format for SDK, collector and store: the shared writer in Core.
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("collection", policy.CollectionOn ? "on" : "off");
-            writer.WriteStartArray("levels");
-            foreach (var level in policy.Levels)
-            {
-                writer.WriteStringValue(level.ToWire());
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("categories");
-            foreach (var category in policy.Categories)
-            {
-                writer.WriteStringValue(category.ToWire());
-            }
-
-            writer.WriteEndArray();
-            writer.WriteNumber("retentionDays", policy.RetentionDays);
-            writer.WriteNumber("uploadIntervalSeconds", policy.UploadIntervalSeconds);
-            writer.WriteEndObject();
+            TenantPolicyJson.Write(writer, policy);
         }
 
         return buffer.ToArray();
