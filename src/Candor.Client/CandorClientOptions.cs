@@ -83,6 +83,11 @@ public sealed class CandorClientOptions
     /// <see cref="HttpClientHandler"/>. The client disposes it.</summary>
     public HttpMessageHandler? HttpHandler { get; set; }
 
+    /// <summary>The names the PII guard treats as personal (the device's user and machine names). Null: read from the
+    /// current device. Internal so that tests can plant a personal name on a machine whose account is a service
+    /// account ("root" in CI), which the guard deliberately ignores.</summary>
+    internal Candor.Core.Privacy.PiiScannerOptions? PiiNames { get; set; }
+
     /// <summary>Every problem with these options, one sentence each; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
