@@ -163,13 +163,21 @@ internal static class Emitter
 
         s.Append(")\n        {\n");
         s.Append("            if (client is null)\n            {\n                return;\n            }\n\n");
-        s.Append("            client.TrackGenerated(").Append(Names.Literal(e.Name)).Append(", ").Append(fieldsName).Append(", new ").Append(Value).Append("[] { ");
-        for (var i = 0; i < e.Fields.Count; i++)
+        if (e.Fields.Count == 0)
         {
-            s.Append(i == 0 ? "" : ", ").Append(ValueExpression(e, e.Fields[i], parameters[i]));
+            s.Append("            client.TrackGenerated(").Append(Names.Literal(e.Name)).Append(", ").Append(fieldsName)
+                .Append(", global::System.Array.Empty<").Append(Value).Append(">());\n        }\n\n");
+            return;
         }
 
-        s.Append(" });\n        }\n\n");
+        s.Append("            client.TrackGenerated(").Append(Names.Literal(e.Name)).Append(", ").Append(fieldsName).Append(", new ").Append(Value).Append("[]\n");
+        s.Append("            {\n");
+        for (var i = 0; i < e.Fields.Count; i++)
+        {
+            s.Append("                ").Append(ValueExpression(e, e.Fields[i], parameters[i])).Append(",\n");
+        }
+
+        s.Append("            });\n        }\n\n");
     }
 
     private static string ParameterType(EventModel e, FieldModel f) => f.Type switch
