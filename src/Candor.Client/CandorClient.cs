@@ -345,8 +345,8 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
         EndDispose();
     }
 
-    /// <summary>The fast path for generated typed-event methods: the handle was resolved at compile time and the
-    /// values are in the definition's field order. Checks the policy first (a couple of branches, no allocation when
+    /// <summary>The fast path for callers inside the SDK that hold a resolved handle and values in the definition's
+    /// field order (generated code in an app's assembly uses <see cref="TrackGenerated"/>). Checks the policy first (a couple of branches, no allocation when
     /// the event is filtered), then the values. Thread-safe; never throws.</summary>
     internal void TrackCore(EventDefinitionHandle handle, in FieldValues values)
     {
