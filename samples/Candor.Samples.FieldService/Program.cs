@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Candor.Client;
 using Candor.Core.Catalog;
+using Candor.Samples.FieldService.Events;
 
 // Usage:
 //   dotnet run --project samples/Candor.Samples.FieldService -- \
@@ -21,7 +22,8 @@ if (options.Crash)
     // The child process: start a session, do a little work, then die of an unhandled exception. The SDK writes
     // app.crashed to its durable queue before the process ends; the next session uploads it.
     var client = CandorClient.Create(options.ClientOptions(catalog));
-    client.Track("fieldservice.work_order.status_changed", new Dictionary<string, object?> { ["fromStatus"] = "scheduled", ["toStatus"] = "traveling" });
+    client.TrackFieldserviceWorkOrderStatusChanged(
+        FieldserviceWorkOrderStatusChangedFromStatus.Scheduled, FieldserviceWorkOrderStatusChangedToStatus.Traveling);
     var worker = new Thread(() => WorkOrderStore.Open("/data/jane.doe/workorders.db"));
     worker.Start();
     worker.Join();
@@ -40,13 +42,13 @@ for (var session = 1; session <= options.Sessions; session++)
             var watch = Stopwatch.StartNew();
             await Task.Delay(random.Next(20, 120));
             var failed = random.NextDouble() < 0.2;
-            client.Track("fieldservice.sync.completed", new Dictionary<string, object?>
-            {
-                ["durationMs"] = watch.Elapsed,
-                ["recordCount"] = random.Next(10, 400),
-                ["result"] = failed ? "failed" : "success",
-                ["syncType"] = sync == 0 ? "full" : "delta",
-            });
+            // Typed methods generated from the catalog (dynamics365-clients.candor.json): a typo in an event, field
+            // or enum value is a compile error instead of a counted invalid_field.
+            client.TrackFieldserviceSyncCompleted(
+                watch.Elapsed,
+                failed ? FieldserviceSyncCompletedResult.Failed : FieldserviceSyncCompletedResult.Success,
+                recordCount: random.Next(10, 400),
+                syncType: sync == 0 ? FieldserviceSyncCompletedSyncType.Full : FieldserviceSyncCompletedSyncType.Delta);
             if (failed)
             {
                 // A failure the technician noticed: an error code, never the exception's message.
@@ -58,12 +60,10 @@ for (var session = 1; session <= options.Sessions; session++)
                 operation.Complete();
             }
 
-            client.Track("fieldservice.work_order.status_changed", new Dictionary<string, object?>
-            {
-                ["fromStatus"] = "traveling",
-                ["toStatus"] = "in_progress",
-                ["offline"] = random.NextDouble() < 0.3,
-            });
+            client.TrackFieldserviceWorkOrderStatusChanged(
+                FieldserviceWorkOrderStatusChangedFromStatus.Traveling,
+                FieldserviceWorkOrderStatusChangedToStatus.InProgress,
+                offline: random.NextDouble() < 0.3);
         }
 
         var receipt = await client.FlushAsync(TimeSpan.FromSeconds(15));

@@ -12,8 +12,9 @@ internal enum FieldValueKind : byte
     Bool,
 }
 
-/// <summary>One field value without boxing: what generated typed-event methods pass to
-/// <see cref="CandorClient.TrackCore"/>. Timestamps travel as their ISO 8601 text, durations as milliseconds.</summary>
+/// <summary>One field value without boxing: what generated typed-event methods pass (wrapped in
+/// <see cref="CandorFieldValue"/>) to <see cref="CandorClient.TrackGenerated"/>. Timestamps travel as their ISO 8601
+/// text, durations as milliseconds.</summary>
 internal readonly struct FieldValue
 {
     private FieldValue(FieldValueKind kind, string? text, long integer, double number)
