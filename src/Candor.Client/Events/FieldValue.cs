@@ -53,17 +53,6 @@ internal readonly struct FieldValue
     public FieldValue WithText(string text) => new(FieldValueKind.String, text, 0, 0);
 }
 
-/// <summary>The values of one event, indexed like the fields of its definition (absent entries are
-/// <see cref="FieldValue.Absent"/>). A struct over an array so that generated code can pass it by reference.</summary>
-internal readonly struct FieldValues
-{
-    public FieldValues(FieldValue[] values) => Values = values;
-
-    public FieldValue[] Values { get; }
-
-    public static FieldValues Empty { get; } = new([]);
-}
-
 /// <summary>An event of the compiled catalog, resolved once (by name, or at compile time by the generator) to an
 /// index so that the hot path is an array lookup.</summary>
 internal readonly struct EventDefinitionHandle
