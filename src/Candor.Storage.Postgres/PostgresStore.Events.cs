@@ -173,28 +173,7 @@ public sealed partial class PostgresStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new StoredEvent
-            {
-                TenantId = reader.GetGuid(0),
-                EventId = reader.GetGuid(1),
-                Name = reader.GetString(2),
-                Level = StoreText.Level(reader.GetString(3)),
-                Category = StoreText.Category(reader.GetString(4)),
-                Product = reader.GetString(5),
-                AppVersion = reader.GetString(6),
-                Sdk = reader.GetString(7),
-                SessionId = reader.GetGuid(8),
-                DeviceId = reader.GetGuid(9),
-                DeviceClass = reader.GetString(10),
-                Os = reader.GetString(11),
-                OsVersion = reader.GetString(12),
-                Arch = reader.GetString(13),
-                Locale = reader.GetString(14),
-                Seq = reader.GetInt64(15),
-                Time = ReadTime(reader, 16),
-                ReceivedAt = ReadTime(reader, 17),
-                Data = reader.GetString(18),
-            };
+            yield return StoredEventRows.Read(reader, ReadTime);
         }
     }
 
