@@ -19,6 +19,12 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(120);
     private const int MinimumKills = 40;
 
+    // The queue must never reach its cap here: dropping the oldest segment when full is by design and would look
+    // like a lost event. (With a 64 MB cap and no stop, a less loaded CI machine wrote past it and the test reported
+    // seq 1-10 "lost".) The loop stops once the segments fill half the cap, which also bounds what each child
+    // reads back at start.
+    private const long QueueCap = 256L * 1024 * 1024;
+
     [Fact]
     public async Task Every_acknowledged_event_survives_kill_9_mid_write_and_nothing_is_half_written()
     {
@@ -29,12 +35,12 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
         var random = new Random(20261129);
         var watch = Stopwatch.StartNew();
         var kills = 0;
-        while (kills < Kills && watch.Elapsed < Budget)
+        while (kills < Kills && watch.Elapsed < Budget && SegmentBytes(folder) < QueueCap / 2)
         {
             var start = Start(host);
             start.ArgumentList.Add("queue");
             start.ArgumentList.Add(folder);
-            start.ArgumentList.Add((64L * 1024 * 1024).ToString());
+            start.ArgumentList.Add(QueueCap.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using var process = Process.Start(start)!;
             var ready = await process.StandardOutput.ReadLineAsync();
             Assert.StartsWith("ready", ready);
@@ -68,7 +74,8 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{kills} kills in {watch.Elapsed.TotalSeconds:F1} s, {acknowledged.Count} acknowledged events");
+        output.WriteLine($"{kills} kills in {watch.Elapsed.TotalSeconds:F1} s, {acknowledged.Count} acknowledged events, " +
+            $"{SegmentBytes(folder) / (1024 * 1024)} MiB of segments");
         Assert.True(kills >= MinimumKills, $"only {kills} kills fitted in the time budget");
         Assert.True(acknowledged.Count > 0);
         Verify(folder, acknowledged);
@@ -77,7 +84,7 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
     private static void Verify(string folder, HashSet<long> acknowledged)
     {
         using var diagnostics = new SelfDiagnostics();
-        using var queue = DurableQueue.Open(folder, 64L * 1024 * 1024, 64 * 1024, diagnostics);
+        using var queue = DurableQueue.Open(folder, QueueCap, 64 * 1024, diagnostics);
         var entries = queue.Snapshot();
         var present = new HashSet<long>();
         foreach (var entry in entries)
@@ -92,6 +99,9 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
         Assert.True(missing.Count == 0, "acknowledged but lost: " + string.Join(", ", missing));
         Assert.Equal(entries.Select(e => e.Seq).OrderBy(s => s), entries.Select(e => e.Seq));
     }
+
+    private static long SegmentBytes(string folder) =>
+        Directory.Exists(folder) ? Directory.GetFiles(folder, "seg-*.log").Sum(f => new FileInfo(f).Length) : 0;
 
     private static ProcessStartInfo Start(string hostDll)
     {
