@@ -4,13 +4,13 @@ using Xunit;
 
 namespace Candor.Catalog.Tests.Summary;
 
-/// <summary>Pins the summaries of the shipped catalog byte for byte.
+/// <summary>Pins the summaries of the shipped catalog byte for byte. The golden files are the published copies in
+/// <c>docs/generated/</c>: one copy, so the pinned output and what readers of the repository see cannot differ.
 ///
 /// When a change to the catalog or to the generator is intended, refresh the golden files with
 /// <c>CANDOR_UPDATE_GOLDEN=1 dotnet test tests/Candor.Catalog.Tests --filter FullyQualifiedName~Summary</c>: the tests
-/// then rewrite <c>tests/Candor.Catalog.Tests/Summary/Golden/*</c> in the source tree (and still fail, so that an
-/// update run is never mistaken for a green one). Review the diff, commit it, and regenerate
-/// <c>docs/generated/</c> with the commands in docs/summary.md.
+/// then rewrite <c>docs/generated/*</c> in the source tree (and still fail, so that an update run is never
+/// mistaken for a green one). Review the diff and commit it.
 ///
 /// On a mismatch the actual output is written to <c>Summary/Actual/</c> in the test output folder, and the failure
 /// names the first differing line and the diff command to run.</summary>
@@ -28,17 +28,19 @@ public sealed class SummaryGoldenTests
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            var source = Path.Combine(SummaryFixtures.RepositoryRoot, "tests", "Candor.Catalog.Tests", "Summary", "Golden", goldenName);
+            var source = GoldenPath(goldenName);
             Directory.CreateDirectory(Path.GetDirectoryName(source)!);
             File.WriteAllText(source, actual, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             Assert.Fail($"{UpdateVariable}=1: rewrote {source}; review and commit it, then run the tests without the variable.");
         }
 
-        var golden = Path.Combine(AppContext.BaseDirectory, "Summary", "Golden", goldenName);
+        var golden = GoldenPath(goldenName);
         Assert.True(File.Exists(golden), $"The golden file {golden} is missing; create it with {UpdateVariable}=1.");
         AssertSameText(File.ReadAllText(golden, Encoding.UTF8), actual, golden,
             $"If the change is intended, run the tests with {UpdateVariable}=1 to rewrite the golden file.");
     }
+
+    private static string GoldenPath(string name) => Path.Combine(SummaryFixtures.RepositoryRoot, "docs", "generated", name);
 
     /// <summary>Fails with the first differing line, and keeps the actual text on disk for a full diff.</summary>
     internal static void AssertSameText(string expected, string actual, string expectedPath, string hint, string actualPrefix = "")
