@@ -1,3 +1,4 @@
+using Candor.Server.Admin;
 using Candor.Server.Http;
 using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -37,7 +38,15 @@ internal static class PolicyEndpoints
 
     private static Task GetForSdkAsync(HttpContext context) => GetAsync(context, CredentialKind.Ingestion);
 
-    private static Task GetForAdminAsync(HttpContext context) => GetAsync(context, CredentialKind.Admin);
+    private static async Task GetForAdminAsync(HttpContext context)
+    {
+        var principal = await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadPolicy);
+        if (principal is not null)
+        {
+            var c = context.RequestServices.GetRequiredService<Collector>();
+            await WritePolicyAsync(context, await c.Policies.GetAsync(principal.Tenant, context.RequestAborted));
+        }
+    }
 
     private static async Task GetAsync(HttpContext context, CredentialKind kind)
     {
@@ -57,16 +66,9 @@ internal static class PolicyEndpoints
     {
         var c = context.RequestServices.GetRequiredService<Collector>();
         var ct = context.RequestAborted;
-        var principal = await c.Credentials.ResolveAsync(context.Request, CredentialKind.Admin, ct);
+        var principal = await AdminAccess.AuthorizeAsync(context, AdminPermission.ChangePolicy);
         if (principal is null)
         {
-            await Unauthorized(context, CredentialKind.Admin);
-            return;
-        }
-
-        if (principal.Role is not ("owner" or "privacy_officer"))
-        {
-            await Problems.WriteAsync(context, 403, "forbidden", "Only an owner or a privacy officer may change the policy.");
             return;
         }
 
