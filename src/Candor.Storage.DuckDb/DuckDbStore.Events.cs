@@ -174,9 +174,9 @@ public sealed partial class DuckDbStore
     }
 
     /// <inheritdoc />
-    public Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => (long)Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND device_id = $device",
-            ("tenant", tenantId), ("device", deviceId)), cancellationToken);
+    /// <remarks>Walks every device-keyed table (<see cref="EraseDeviceAsync"/>), not only the events.</remarks>
+    public async Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        (await EraseDeviceAsync(tenantId, deviceId, cancellationToken).ConfigureAwait(false))["events"];
 
     /// <inheritdoc />
     public Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,

@@ -62,7 +62,14 @@ public sealed partial class DuckDbStore
         {
             using var transaction = _writer.BeginTransaction();
             var tenant = ReadTenants(_writer, "WHERE tenant_id = $id", ("id", tenantId)).SingleOrDefault();
-            long events = Execute(_writer, "DELETE FROM events WHERE tenant_id = $id", ("id", tenantId));
+            long events = 0;
+            foreach (var (table, _) in DeviceKeyedTables.All)
+            {
+                // Derived tables go too: offboarding leaves nothing of the tenant but its audit log.
+                var removed = Execute(_writer, $"DELETE FROM {table} WHERE tenant_id = $id", ("id", tenantId));
+                events += table == "events" ? removed : 0;
+            }
+
             long credentials = Execute(_writer, "DELETE FROM credentials WHERE tenant_id = $id", ("id", tenantId));
             long policies = Execute(_writer, "DELETE FROM policies WHERE tenant_id = $id", ("id", tenantId));
             Execute(_writer, "DELETE FROM tenants WHERE tenant_id = $id", ("id", tenantId));

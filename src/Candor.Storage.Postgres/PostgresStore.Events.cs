@@ -178,12 +178,9 @@ public sealed partial class PostgresStore
     }
 
     /// <inheritdoc />
-    public async Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND device_id = @device", cancellationToken,
-            ("tenant", tenantId), ("device", deviceId)).ConfigureAwait(false);
-    }
+    /// <remarks>Walks every device-keyed table (<see cref="EraseDeviceAsync"/>), not only the events.</remarks>
+    public async Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        (await EraseDeviceAsync(tenantId, deviceId, cancellationToken).ConfigureAwait(false))["events"];
 
     /// <inheritdoc />
     public async Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,

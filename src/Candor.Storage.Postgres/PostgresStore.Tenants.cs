@@ -64,7 +64,15 @@ public sealed partial class PostgresStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var tenant = (await ReadTenantsAsync(connection, "WHERE tenant_id = @id FOR UPDATE", cancellationToken, ("id", tenantId))
             .ConfigureAwait(false)).SingleOrDefault();
-        long events = await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);
+        long events = 0;
+        foreach (var (table, _) in DeviceKeyedTables.All)
+        {
+            // Derived tables go too: offboarding leaves nothing of the tenant but its audit log.
+            var removed = await ExecuteAsync(connection, $"DELETE FROM {table} WHERE tenant_id = @id", cancellationToken, ("id", tenantId))
+                .ConfigureAwait(false);
+            events += table == "events" ? removed : 0;
+        }
+
         long credentials = await ExecuteAsync(connection, "DELETE FROM credentials WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);
         long policies = await ExecuteAsync(connection, "DELETE FROM policies WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);
         await ExecuteAsync(connection, "DELETE FROM tenants WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);

@@ -48,7 +48,7 @@ public interface ITenantStore
 }
 
 /// <summary>One event store and tenant store over one database: what a collector opens.</summary>
-public interface ICandorStore : IEventStore, ITenantStore;
+public interface ICandorStore : IEventStore, ITenantStore, IDataRightsStore;
 
 /// <summary>A customer organisation.</summary>
 /// <param name="Id">Its id.</param>

@@ -109,6 +109,18 @@ public sealed class BackpressureTests
 
         public Task<bool> PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
 
+        public Task<IReadOnlyDictionary<string, long>> EraseDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
+            inner.EraseDeviceAsync(tenantId, deviceId, cancellationToken);
+
+        public Task<long> DeleteEventsAsync(Guid tenantId, BulkDeletion selection, CancellationToken cancellationToken = default) =>
+            inner.DeleteEventsAsync(tenantId, selection, cancellationToken);
+
+        public IAsyncEnumerable<StoredEvent> ReadTenantEventsAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
+            inner.ReadTenantEventsAsync(tenantId, cancellationToken);
+
+        public Task<DataInventory> ReadInventoryAsync(Guid tenantId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+            inner.ReadInventoryAsync(tenantId, since, cancellationToken);
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
         public Task CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default) => inner.CreateTenantAsync(tenant, cancellationToken);
