@@ -131,6 +131,7 @@ public static class CandorServer
         });
         IngestEndpoint.Map(app);
         PolicyEndpoints.Map(app);
+        Admin.AdminEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         HealthEndpoints.Map(app);
         app.MapOpenApi();

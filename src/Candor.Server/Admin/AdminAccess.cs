@@ -42,7 +42,8 @@ internal static class AdminAccess
     };
 
     /// <summary>Resolves the admin token of the request and checks its role. On failure the response (401 or 403
-    /// problem details) is already written and <c>null</c> is returned; the caller just returns.</summary>
+    /// problem details) is already written and <c>null</c> is returned; the caller just returns. The first request
+    /// a token is let through on this collector is audited as <c>admin.signed_in</c>.</summary>
     public static async Task<Principal?> AuthorizeAsync(HttpContext context, AdminPermission permission)
     {
         var c = context.RequestServices.GetRequiredService<Collector>();
@@ -62,6 +63,7 @@ internal static class AdminAccess
             return null;
         }
 
+        await AdminAudit.SignInAsync(c, principal, context.RequestAborted).ConfigureAwait(false);
         return principal;
     }
 
