@@ -13,7 +13,15 @@ internal static class CandorProcess
     public static async Task<Result> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, TimeSpan.FromMinutes(2), args);
 
-    public static async Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static async Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        await RunAsync(workingDirectory, timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with extra environment variables (an empty value unsets one the test process has).</summary>
+    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        await RunAsync(workingDirectory, TimeSpan.FromMinutes(2), environment, args);
+
+    public static async Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +37,10 @@ internal static class CandorProcess
         }
 
         start.Environment["CANDOR_HOME"] = RepositoryRoot;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value.Length == 0 ? null : value;
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start candor");
         using var cts = new CancellationTokenSource(timeout);
         var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
