@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Candor.Core.Model;
@@ -83,9 +84,19 @@ internal static class AdminEndpoints
         }
 
         var c = Services(context);
-        var count = await WriteJsonLinesAsync(context, c.Store.ReadDeviceEventsAsync(principal.Tenant.Id, device, filter, context.RequestAborted));
-        await AdminAudit.RecordAsync(c, principal, "device.exported", device.ToString("D"), null,
-            new { events = count, filter = context.Request.QueryString.Value ?? "" }, CancellationToken.None);
+        var written = new StrongBox<long>();
+        var completed = false;
+        try
+        {
+            await WriteJsonLinesAsync(context, c.Store.ReadDeviceEventsAsync(principal.Tenant.Id, device, filter, context.RequestAborted), written);
+            completed = true;
+        }
+        finally
+        {
+            // Also when the download broke off: what was sent was disclosed.
+            await AdminAudit.RecordAsync(c, principal, "device.exported", device.ToString("D"), null,
+                new { events = written.Value, completed, filter = context.Request.QueryString.Value ?? "" }, CancellationToken.None);
+        }
     }
 
     private static async Task ViewDeviceAsync(HttpContext context, string deviceId)
@@ -218,20 +229,28 @@ internal static class AdminEndpoints
         var events = c.Store.ReadTenantEventsAsync(principal.Tenant.Id, context.RequestAborted);
         var name = $"candor-{principal.Tenant.Name}-{c.Time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.{format}";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-        long count;
-        if (format == "parquet")
+        var written = new StrongBox<long>();
+        var completed = false;
+        try
         {
-            context.Response.ContentType = "application/vnd.apache.parquet";
-            count = await ParquetExport.WriteAsync(events, context.Response.Body, Path.Combine(Path.GetTempPath(), "candor-exports"),
-                context.RequestAborted);
-        }
-        else
-        {
-            count = await WriteJsonLinesAsync(context, events);
-        }
+            if (format == "parquet")
+            {
+                context.Response.ContentType = "application/vnd.apache.parquet";
+                written.Value = await ParquetExport.WriteAsync(events, context.Response.Body, Path.Combine(Path.GetTempPath(), "candor-exports"),
+                    context.RequestAborted);
+            }
+            else
+            {
+                await WriteJsonLinesAsync(context, events, written);
+            }
 
-        await AdminAudit.RecordAsync(c, principal, "tenant.exported", principal.Tenant.Id.ToString("D"), null,
-            new { events = count, format }, CancellationToken.None);
+            completed = true;
+        }
+        finally
+        {
+            await AdminAudit.RecordAsync(c, principal, "tenant.exported", principal.Tenant.Id.ToString("D"), null,
+                new { events = written.Value, completed, format }, CancellationToken.None);
+        }
     }
 
     private static async Task OffboardAsync(HttpContext context)
@@ -300,23 +319,25 @@ internal static class AdminEndpoints
     }
 
     /// <summary>Streams events as JSON lines, flushing every 64 KB: memory stays bounded whatever the export's size.</summary>
-    private static async Task<long> WriteJsonLinesAsync(HttpContext context, IAsyncEnumerable<StoredEvent> events)
+    private static async Task WriteJsonLinesAsync(HttpContext context, IAsyncEnumerable<StoredEvent> events, StrongBox<long> written)
     {
         context.Response.ContentType = JsonLines;
         var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
         using var writer = new Utf8JsonWriter(buffer);
-        long count = 0;
+        long pending = 0;
         await foreach (var e in events.ConfigureAwait(false))
         {
             writer.Reset(buffer);
             WriteEvent(writer, e);
             writer.Flush();
             buffer.Write("\n"u8);
-            count++;
+            pending++;
             if (buffer.WrittenCount >= FlushBytes)
             {
                 await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
                 buffer.ResetWrittenCount();
+                written.Value += pending;
+                pending = 0;
             }
         }
 
@@ -325,7 +346,7 @@ internal static class AdminEndpoints
             await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
         }
 
-        return count;
+        written.Value += pending;
     }
 
     /// <summary>One stored event as exported: the envelope as the SDK sent it (wire names) plus what the collector
