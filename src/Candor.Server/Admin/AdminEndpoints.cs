@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -227,7 +228,9 @@ internal static class AdminEndpoints
 
         var c = Services(context);
         var events = c.Store.ReadTenantEventsAsync(principal.Tenant.Id, context.RequestAborted);
-        var name = $"candor-{principal.Tenant.Name}-{c.Time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.{format}";
+        // The tenant's name is free text: only safe characters go into the header.
+        var safe = new string([.. principal.Tenant.Name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_')]);
+        var name = string.Create(CultureInfo.InvariantCulture, $"candor-{safe}-{c.Time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.{format}");
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
         var written = new StrongBox<long>();
         var completed = false;
