@@ -16,8 +16,8 @@ public interface ITenantStore
     /// <summary>All tenants, by name.</summary>
     Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a tenant and everything it owns (events, credentials, policies; the audit log keeps a
-    /// record of the offboarding). Returns how many events were removed.</summary>
+    /// <summary>Deletes a tenant and everything it owns (events and every other device-keyed table, credentials,
+    /// policies; the audit log is kept, with a record of the offboarding). Returns how many events were removed.</summary>
     Task<long> DeleteTenantAsync(Guid tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>Adds an ingestion key or an admin token (its hash only).</summary>
