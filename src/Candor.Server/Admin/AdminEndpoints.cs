@@ -23,6 +23,7 @@ internal static class AdminEndpoints
     private const string JsonLines = "application/x-ndjson";
     private const int FlushBytes = 64 * 1024;
     private const int ViewerDefaultLimit = 500;
+    private const int ViewerMaxLimit = 5000;
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -109,6 +110,12 @@ internal static class AdminEndpoints
         }
 
         var filter = AdminQuery.Filter(context.Request.Query, ViewerDefaultLimit, out var error);
+        if (filter is not null && filter.Limit > ViewerMaxLimit)
+        {
+            // The viewer's answer is one JSON document built in memory; the export streams any size.
+            (filter, error) = (null, $"limit must be at most {ViewerMaxLimit} for the viewer; page with offset, or use the export.");
+        }
+
         if (filter is null)
         {
             await Problems.WriteAsync(context, 400, "invalid_query", error!);

@@ -85,6 +85,11 @@ public sealed class PrivacyControlsTests
             Assert.Equal(("numeric", 1840), (duration["classification"]!.GetValue<string>(), duration["value"]!.GetValue<int>()));
         }
 
+        using (var tooMany = await server.SendAsync(HttpMethod.Get, $"/v1/admin/devices/{device}/viewer?limit=5001", officer.Secret))
+        {
+            Assert.Equal("invalid_query", await AdminClient.ProblemCodeAsync(tooMany));
+        }
+
         // The inventory: per product and category, with 30 days, devices, fields and retention.
         using (var inventoryResponse = await server.SendAsync(HttpMethod.Get, "/v1/admin/inventory", officer.Secret))
         {
