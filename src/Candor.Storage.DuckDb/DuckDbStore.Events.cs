@@ -19,9 +19,9 @@ public sealed partial class DuckDbStore
     /// returns; the primary key checks every row as it is appended. When it finds an event already stored, the
     /// transaction is rolled back, so nothing of the call is kept, and the call takes the slower path: the
     /// appender into a connection-local staging table, then <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING
-    /// RETURNING</c> to learn which ones were new. Measured (docs/benchmarks.md), appending in place saves the
-    /// copy out of the staging table, about a third of the store's cost per event in the common case of no
-    /// duplicates; an anti-join would scan all stored events on every call.</remarks>
+    /// RETURNING</c> to learn which ones were new. Appending in place saves the copy out of the staging table in
+    /// the common case of no duplicates (docs/benchmarks.md); an anti-join would scan all stored events on
+    /// every call.</remarks>
     public Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
         StoreText.Validate(events);
