@@ -69,11 +69,13 @@ public sealed partial class DuckDbStore
         }
     }
 
-    /// <summary>Appends every row in one transaction; false (and nothing kept) when DuckDB refused one, e.g. a
-    /// duplicate key. Any refusal sends the call down the slower path, which reports a real error again.</summary>
+    /// <summary>Appends every row in one transaction; false (and nothing kept) when DuckDB refused a row, e.g. a
+    /// duplicate key. Any refusal of a row sends the call down the slower path, which reports a real error
+    /// again; a failed commit is the store's error and is thrown as it is (DuckDB has ended that transaction).</summary>
     private bool TryAppendInPlace(IReadOnlyList<StoredEvent> events, List<int> unique)
     {
         Execute(_writer, "BEGIN TRANSACTION");
+        var committing = false;
         try
         {
             using (var appender = _writer.CreateAppender("events"))
@@ -84,10 +86,11 @@ public sealed partial class DuckDbStore
                 }
             }
 
+            committing = true;
             Execute(_writer, "COMMIT");
             return true;
         }
-        catch (DuckDBException)
+        catch (DuckDBException) when (!committing)
         {
             Execute(_writer, "ROLLBACK");
             return false;
