@@ -61,6 +61,14 @@ public static class CandorServer
         return await tenants.CreateAsync(name, family, "cli", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The metrics URL of an OTLP/HTTP endpoint: a base such as <c>http://collector:4318</c> gets the
+    /// standard <c>/v1/metrics</c> path; a URL that already names a path is used as given.</summary>
+    internal static Uri OtlpMetricsUri(string endpoint)
+    {
+        var uri = new Uri(endpoint);
+        return uri.AbsolutePath is "" or "/" ? new Uri(uri, "/v1/metrics") : uri;
+    }
+
     internal static async Task<CandorServerHandle> StartWithStoreAsync(CandorServerOptions options, CatalogRegistry catalogs, ICandorStore store,
         CancellationToken cancellationToken)
     {
@@ -118,9 +126,15 @@ public static class CandorServer
         builder.Services.AddOpenApi();
         if (options.OtlpEndpoint is { } otlp)
         {
+            // OTLP over HTTP (protobuf), the transport every collector and vendor accepts without HTTP/2. The
+            // provider exports every minute and once more when the server stops, so no count is lost at shutdown.
             builder.Services.AddOpenTelemetry().WithMetrics(m => m
                 .AddMeter(CandorMetrics.MeterName)
-                .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
+                .AddOtlpExporter(o =>
+                {
+                    o.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+                    o.Endpoint = OtlpMetricsUri(otlp);
+                }));
         }
 
         var app = builder.Build();

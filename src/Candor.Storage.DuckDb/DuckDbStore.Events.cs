@@ -14,12 +14,14 @@ public sealed partial class DuckDbStore
         "os, os_version, arch, locale, seq, time, received_at, data";
 
     /// <inheritdoc />
-    /// <remarks>The events go through DuckDB's appender into a connection-local staging table, then into
-    /// <c>events</c> with one <c>INSERT ... SELECT</c>, which commits (and syncs the write-ahead log) before
-    /// this returns. Repeats within the call are found in memory first. The insert is first tried plainly:
-    /// when the primary key finds an event already stored, it is repeated with <c>ON CONFLICT DO NOTHING
-    /// RETURNING</c> to learn which ones. Measured, that keeps the common case (no duplicates) about twice as
-    /// fast as always using <c>ON CONFLICT</c>, and an anti-join scans all stored events on every call.</remarks>
+    /// <remarks>Repeats within the call are found in memory first. The rest go through DuckDB's appender straight
+    /// into <c>events</c> inside one transaction, which commits (and syncs the write-ahead log) before this
+    /// returns; the primary key checks every row as it is appended. When it finds an event already stored, the
+    /// transaction is rolled back, so nothing of the call is kept, and the call takes the slower path: the
+    /// appender into a connection-local staging table, then <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING
+    /// RETURNING</c> to learn which ones were new. Appending in place saves the copy out of the staging table in
+    /// the common case of no duplicates (docs/benchmarks.md); an anti-join would scan all stored events on
+    /// every call.</remarks>
     public Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
         StoreText.Validate(events);
@@ -35,6 +37,12 @@ public sealed partial class DuckDbStore
     {
         var duplicates = new List<int>();
         var unique = StoreText.FirstOccurrences(events, duplicates);
+        if (TryAppendInPlace(events, unique))
+        {
+            duplicates.Sort();
+            return new AppendResult(unique.Count, duplicates);
+        }
+
         if (!_stagingReady)
         {
             Execute(_writer, "CREATE OR REPLACE TEMP TABLE candor_staging AS SELECT * FROM events LIMIT 0");
@@ -51,22 +59,41 @@ public sealed partial class DuckDbStore
                 }
             }
 
-            int stored;
-            try
-            {
-                stored = Execute(_writer, $"INSERT INTO events ({EventColumns}) SELECT {EventColumns} FROM candor_staging");
-            }
-            catch (DuckDBException ex) when (IsConstraintViolation(ex))
-            {
-                stored = InsertSkippingStored(events, unique, duplicates);
-            }
-
+            var stored = InsertSkippingStored(events, unique, duplicates);
             duplicates.Sort();
             return new AppendResult(stored, duplicates);
         }
         finally
         {
             Execute(_writer, "DELETE FROM candor_staging");
+        }
+    }
+
+    /// <summary>Appends every row in one transaction; false (and nothing kept) when DuckDB refused a row, e.g. a
+    /// duplicate key. Any refusal of a row sends the call down the slower path, which reports a real error
+    /// again; a failed commit is the store's error and is thrown as it is (DuckDB has ended that transaction).</summary>
+    private bool TryAppendInPlace(IReadOnlyList<StoredEvent> events, List<int> unique)
+    {
+        Execute(_writer, "BEGIN TRANSACTION");
+        var committing = false;
+        try
+        {
+            using (var appender = _writer.CreateAppender("events"))
+            {
+                foreach (var index in unique)
+                {
+                    AppendRow(appender, events[index]);
+                }
+            }
+
+            committing = true;
+            Execute(_writer, "COMMIT");
+            return true;
+        }
+        catch (DuckDBException) when (!committing)
+        {
+            Execute(_writer, "ROLLBACK");
+            return false;
         }
     }
 
