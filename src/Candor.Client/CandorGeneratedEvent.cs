@@ -29,15 +29,16 @@ public sealed class CandorGeneratedEvent
 
     /// <summary>The event's place in a client's table (racy but safe: a resolution is immutable and any of them is
     /// right for its table).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal Resolution Resolve(EventTable table)
     {
         var resolution = Volatile.Read(ref _resolution);
-        if (resolution is not null && ReferenceEquals(resolution.Table, table))
-        {
-            return resolution;
-        }
+        return resolution is not null && ReferenceEquals(resolution.Table, table) ? resolution : ResolveSlow(table);
+    }
 
-        resolution = Resolution.Create(table, Name, FieldNames);
+    private Resolution ResolveSlow(EventTable table)
+    {
+        var resolution = Resolution.Create(table, Name, FieldNames);
         Volatile.Write(ref _resolution, resolution);
         return resolution;
     }

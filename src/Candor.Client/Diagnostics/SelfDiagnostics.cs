@@ -53,6 +53,7 @@ internal sealed class SelfDiagnostics : IDisposable
     }
 
     /// <summary>Counts an event that was received and filtered: the whole bookkeeping of the filtered hot path.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ReceivedAndFiltered(FilterReason reason)
     {
         var block = Local();
@@ -126,6 +127,7 @@ internal sealed class SelfDiagnostics : IDisposable
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private ThreadCounters Local()
     {
         var block = t_counters;
