@@ -5,6 +5,7 @@ using System.Text.Json;
 using Candor.Client.Diagnostics;
 using Candor.Client.Queue;
 using Candor.Client.Tests.Infrastructure;
+using Candor.Core.Model;
 using Candor.Server;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
@@ -81,7 +82,7 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
-    public async Task The_sample_app_killed_mid_run_and_restarted_loses_no_persisted_event_and_sends_none_twice()
+    public async Task The_sample_app_killed_mid_run_and_restarted_loses_no_persisted_event_and_stores_none_twice()
     {
         var data = _temp.Sub("device");
         var server = await StartServerAsync();
@@ -103,7 +104,13 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
                 using var queue = DurableQueue.Open(Path.Combine(data, "queue"), 5 * 1024 * 1024, 1024 * 1024, diagnostics);
                 foreach (var entry in queue.Snapshot())
                 {
-                    persistedAtKill.Add(JsonDocument.Parse(entry.Json).RootElement.GetProperty("id").GetString()!);
+                    // Events queued before the first run's first policy answer (under the default policy) that the
+                    // tenant's policy forbids are removed by the next run, by design: they must not arrive.
+                    var category = TestCatalogs.Shipped.Events.Single(e => e.Name == entry.Name).Category.ToWire();
+                    if (AllowedCategories.Contains(category))
+                    {
+                        persistedAtKill.Add(JsonDocument.Parse(entry.Json).RootElement.GetProperty("id").GetString()!);
+                    }
                 }
             }
 
