@@ -38,7 +38,17 @@ public sealed class CandorGeneratedEvent
 
     private Resolution ResolveSlow(EventTable table)
     {
-        var resolution = Resolution.Create(table, Name, FieldNames);
+        Resolution resolution;
+        try
+        {
+            resolution = Resolution.Create(table, Name, FieldNames);
+        }
+        catch (Exception)
+        {
+            // Never into the host: an event that cannot be resolved is an unknown one (and is not cached).
+            return Resolution.Unknown(table);
+        }
+
         Volatile.Write(ref _resolution, resolution);
         return resolution;
     }
@@ -61,6 +71,8 @@ public sealed class CandorGeneratedEvent
         /// <summary>The slot field index of each generated value (-1: not in the client's catalog), or null when the
         /// generated order is the catalog's order exactly, which is the usual case.</summary>
         public int[]? Map { get; }
+
+        public static Resolution Unknown(EventTable table) => new(table, -1, null);
 
         public static Resolution Create(EventTable table, string name, string[] fieldNames)
         {

@@ -46,19 +46,20 @@ internal sealed class SelfDiagnostics : IDisposable
         Volatile.Write(ref block.Received, block.Received + 1);
     }
 
+    /// <summary>Counts a filtered event that <see cref="Received"/> already counted.</summary>
     public void Filtered(FilterReason reason)
     {
         var block = Local();
         Volatile.Write(ref block.Filtered[(int)reason], block.Filtered[(int)reason] + 1);
     }
 
-    /// <summary>Counts an event that was received and filtered: the whole bookkeeping of the filtered hot path.</summary>
+    /// <summary>Counts an event that was received and filtered at once: the whole bookkeeping of the filtered hot
+    /// path, one increment (such an event counts as received when the counters are read).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ReceivedAndFiltered(FilterReason reason)
     {
         var block = Local();
-        Volatile.Write(ref block.Received, block.Received + 1);
-        Volatile.Write(ref block.Filtered[(int)reason], block.Filtered[(int)reason] + 1);
+        Volatile.Write(ref block.ReceivedAndFiltered[(int)reason], block.ReceivedAndFiltered[(int)reason] + 1);
     }
 
     public void Redacted() => Interlocked.Increment(ref _redacted);
@@ -166,6 +167,10 @@ internal sealed class SelfDiagnostics : IDisposable
         foreach (var block in Volatile.Read(ref _blocks))
         {
             total += Volatile.Read(ref block.Received);
+            for (var i = 0; i < block.ReceivedAndFiltered.Length; i++)
+            {
+                total += Volatile.Read(ref block.ReceivedAndFiltered[i]);
+            }
         }
 
         return total;
@@ -176,7 +181,7 @@ internal sealed class SelfDiagnostics : IDisposable
         long total = 0;
         foreach (var block in Volatile.Read(ref _blocks))
         {
-            total += Volatile.Read(ref block.Filtered[reason]);
+            total += Volatile.Read(ref block.Filtered[reason]) + Volatile.Read(ref block.ReceivedAndFiltered[reason]);
         }
 
         return total;
@@ -188,6 +193,7 @@ internal sealed class SelfDiagnostics : IDisposable
         public readonly SelfDiagnostics Owner;
         public readonly int ThreadId;
         public readonly long[] Filtered = new long[ReasonNames.Filter.Length];
+        public readonly long[] ReceivedAndFiltered = new long[ReasonNames.Filter.Length];
         public long Received;
 
         public ThreadCounters(SelfDiagnostics owner, int threadId)
