@@ -16,7 +16,7 @@ public sealed class KillDuringWriteTests(ITestOutputHelper output)
     // (and warmed up) while earlier ones write, so a kill costs the write window plus the kill, not a process start.
     // CI runs it on two shared cores, so the minimum asserted is well below what the loaded development machine
     // reached (numbers in docs/sdk.md).
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(75);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(90);
     private const int MinimumKills = 100;
     private const int Pipeline = 3;
 
