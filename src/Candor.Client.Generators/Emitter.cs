@@ -12,6 +12,7 @@ internal static class Emitter
     public const string ClassName = "CandorEvents";
     private const string Client = "global::Candor.Client.CandorClient";
     private const string Value = "global::Candor.Client.CandorFieldValue";
+    private const string GeneratedEvent = "global::Candor.Client.CandorGeneratedEvent";
 
     /// <summary>The events of the catalog that apply to the product (all when no product is set).</summary>
     public static List<EventModel> Select(CatalogModel catalog, string productId)
@@ -98,14 +99,15 @@ internal static class Emitter
     private static void EmitEvent(StringBuilder s, EventModel e)
     {
         var pascal = Names.Pascal(e.Name);
-        var fieldsName = "s_" + pascal + "Fields";
-        s.Append("        private static readonly string[] ").Append(fieldsName).Append(" = new string[] { ");
+        var eventName = "s_" + pascal + "Event";
+        s.Append("        private static readonly ").Append(GeneratedEvent).Append(' ').Append(eventName).Append(" = new ").Append(GeneratedEvent)
+            .Append("(").Append(Names.Literal(e.Name)).Append(", new string[] { ");
         for (var i = 0; i < e.Fields.Count; i++)
         {
             s.Append(i == 0 ? "" : ", ").Append(Names.Literal(e.Fields[i].Name));
         }
 
-        s.Append(" };\n\n");
+        s.Append(" });\n\n");
         foreach (var f in e.Fields)
         {
             if (f.Type == "enum")
@@ -162,15 +164,16 @@ internal static class Emitter
         }
 
         s.Append(")\n        {\n");
-        s.Append("            if (client is null)\n            {\n                return;\n            }\n\n");
+        // The policy is checked before the values are built: a filtered event allocates nothing.
+        s.Append("            if (client is null || !client.ShouldTrack(").Append(eventName).Append("))\n            {\n                return;\n            }\n\n");
         if (e.Fields.Count == 0)
         {
-            s.Append("            client.TrackGenerated(").Append(Names.Literal(e.Name)).Append(", ").Append(fieldsName)
+            s.Append("            client.TrackGenerated(").Append(eventName)
                 .Append(", global::System.Array.Empty<").Append(Value).Append(">());\n        }\n\n");
             return;
         }
 
-        s.Append("            client.TrackGenerated(").Append(Names.Literal(e.Name)).Append(", ").Append(fieldsName).Append(", new ").Append(Value).Append("[]\n");
+        s.Append("            client.TrackGenerated(").Append(eventName).Append(", new ").Append(Value).Append("[]\n");
         s.Append("            {\n");
         for (var i = 0; i < e.Fields.Count; i++)
         {

@@ -6,21 +6,34 @@ using Candor.Client.Queue;
 using Candor.Core.Catalog;
 
 // A child process for the kill -9 tests; the parent kills it at random moments.
-//   queue QUEUE_FOLDER MAX_QUEUE_BYTES
+//   queue QUEUE_FOLDER MAX_QUEUE_BYTES [--wait]
 //       appends to a durable queue forever; after each commit prints "ack SEQ" for every event it made durable.
+//       With --wait it first warms up on a scratch queue, prints "started" and waits for a line on stdin before it
+//       opens QUEUE_FOLDER: the parent starts the next child while it kills the current one, and only one process
+//       ever has the queue open.
 //   client DATA_FOLDER COLLECTOR_URL INGESTION_KEY CATALOG_FILE FIRST_COUNT
 //       runs a real CandorClient that records fieldservice.sync.completed with recordCount FIRST_COUNT, +1, ...;
 //       prints "ack N" once event N is on disk, and uploads every 25 events (so kills also land mid-upload).
 var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
 return args[0] switch
 {
-    "queue" => RunQueue(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), stdout),
+    "queue" => RunQueue(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), args.Length > 3 && args[3] == "--wait", stdout),
     "client" => await RunClientAsync(args, stdout),
     _ => 2,
 };
 
-static int RunQueue(string folder, long maxBytes, StreamWriter stdout)
+static int RunQueue(string folder, long maxBytes, bool wait, StreamWriter stdout)
 {
+    if (wait)
+    {
+        WarmUp(folder + "-warm-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        stdout.WriteLine("started");
+        if (Console.In.ReadLine() is null)
+        {
+            return 0;
+        }
+    }
+
     using var diagnostics = new SelfDiagnostics();
     using var queue = DurableQueue.Open(folder, maxBytes, 64 * 1024, diagnostics);
     stdout.WriteLine("ready " + queue.LastSeq.ToString(CultureInfo.InvariantCulture));
@@ -86,4 +99,22 @@ static async Task<int> RunClientAsync(string[] args, StreamWriter stdout)
             await client.FlushAsync(TimeSpan.FromSeconds(5));
         }
     }
+}
+
+// Runs the append/commit path once on a scratch queue so that the real run is compiled and hot from its first write.
+static void WarmUp(string scratch)
+{
+    using (var diagnostics = new SelfDiagnostics())
+    using (var queue = DurableQueue.Open(scratch, 1024 * 1024, 64 * 1024, diagnostics))
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            queue.TryAppend("test.warm.event", seq => Encoding.UTF8.GetBytes("{\"seq\":" + seq.ToString(CultureInfo.InvariantCulture) + "}"), out _);
+        }
+
+        queue.Commit();
+        queue.Snapshot();
+    }
+
+    Directory.Delete(scratch, recursive: true);
 }

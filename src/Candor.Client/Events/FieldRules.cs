@@ -111,9 +111,11 @@ internal static class FieldRules
                     return false;
                 }
 
-                foreach (var allowed in field.Values)
+                // An index loop: foreach over the interface would box an enumerator on every tracked event.
+                var allowed = field.Values;
+                for (var i = 0; i < allowed.Count; i++)
                 {
-                    if (string.Equals(allowed, value.Text, StringComparison.Ordinal))
+                    if (string.Equals(allowed[i], value.Text, StringComparison.Ordinal))
                     {
                         return true;
                     }

@@ -24,6 +24,7 @@ internal sealed class PolicyGate
     public TenantPolicy Policy => Volatile.Read(ref _policy);
 
     /// <summary>None when the event may be collected, otherwise why not.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public FilterReason Check(int index) => Volatile.Read(ref _reasons)[index];
 
     public FilterReason Check(string name) =>
