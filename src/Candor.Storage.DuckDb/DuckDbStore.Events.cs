@@ -174,9 +174,23 @@ public sealed partial class DuckDbStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Walks <see cref="DeviceKeyedTables.All"/> in one transaction, so derived tables (analytics facts)
+    /// lose the device together with its events.</remarks>
     public Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
-        WriteAsync(() => (long)Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND device_id = $device",
-            ("tenant", tenantId), ("device", deviceId)), cancellationToken);
+        WriteAsync(() =>
+        {
+            using var transaction = _writer.BeginTransaction();
+            long events = 0;
+            foreach (var (table, column) in DeviceKeyedTables.All)
+            {
+                long removed = Execute(_writer, $"DELETE FROM {table} WHERE tenant_id = $tenant AND {column} = $device",
+                    ("tenant", tenantId), ("device", deviceId));
+                events += table == "events" ? removed : 0;
+            }
+
+            transaction.Commit();
+            return events;
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,

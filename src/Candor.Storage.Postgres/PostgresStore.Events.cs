@@ -180,9 +180,20 @@ public sealed partial class PostgresStore
     /// <inheritdoc />
     public async Task<long> DeleteDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default)
     {
+        // Walks every device-keyed table in one transaction, so derived tables (analytics facts) lose the device
+        // together with its events.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND device_id = @device", cancellationToken,
-            ("tenant", tenantId), ("device", deviceId)).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long events = 0;
+        foreach (var (table, column) in DeviceKeyedTables.All)
+        {
+            long removed = await ExecuteAsync(connection, $"DELETE FROM {table} WHERE tenant_id = @tenant AND {column} = @device", cancellationToken,
+                ("tenant", tenantId), ("device", deviceId)).ConfigureAwait(false);
+            events += table == "events" ? removed : 0;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return events;
     }
 
     /// <inheritdoc />
