@@ -68,7 +68,7 @@ internal static partial class CrashFingerprint
         var bang = frame.IndexOf('!', StringComparison.Ordinal);
         var module = bang > 0 ? frame[..bang] : null;
         var method = bang > 0 ? frame[(bang + 1)..] : frame;
-        return StartsWithNamespace(method) || (module is not null && StartsWithNamespace(module) && !method.Contains('.', StringComparison.Ordinal));
+        return StartsWithNamespace(method) || (module is not null && StartsWithNamespace(module));
     }
 
     private static bool StartsWithNamespace(string name) =>
