@@ -115,6 +115,9 @@ public static class CandorServer
         builder.Services.AddSingleton(sp => new RetentionJob(store, policies, catalogs, time,
             TimeSpan.FromMinutes(options.RetentionIntervalMinutes), sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
+        builder.Services.AddSingleton(sp => new Analytics.AnalyticsService((IAnalyticsStore)store, store, time, TimeSpan.FromMinutes(1),
+            sp.GetRequiredService<ILogger<Analytics.AnalyticsService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Analytics.AnalyticsService>());
         builder.Services.AddOpenApi();
         if (options.OtlpEndpoint is { } otlp)
         {
@@ -133,6 +136,7 @@ public static class CandorServer
         PolicyEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        Analytics.AnalyticsEndpoints.Map(app);
         app.MapOpenApi();
 
         var collector = app.Services.GetRequiredService<Collector>();

@@ -50,7 +50,7 @@ internal sealed class AlertStore(IAnalyticsStore store, TimeProvider time)
     private static string Subject(RegressionFinding f) => f.Kind switch
     {
         "crash_rate" => string.Create(CultureInfo.InvariantCulture,
-            $"{f.Product} {f.Version}: crashed sessions {f.Current:P2} vs {f.Baseline:P2} on {f.BaselineVersion}"),
+            $"{f.Product} {f.Version}: crashed sessions {f.Current * 100:F2}% vs {f.Baseline * 100:F2}% on {f.BaselineVersion}"),
         "duration_p95" => string.Create(CultureInfo.InvariantCulture,
             $"{f.Product} {f.Version}: p95 of {f.Subject} {f.Current:F0} ms vs {f.Baseline:F0} ms on {f.BaselineVersion}"),
         _ => string.Create(CultureInfo.InvariantCulture,
