@@ -2,6 +2,7 @@ using System.CommandLine;
 using Candor.Cli;
 using Candor.Cli.Catalog;
 using Candor.Cli.Demo;
+using Candor.Cli.Health;
 using Candor.Cli.LoadGen;
 using Candor.Cli.Serve;
 using Candor.Cli.Tenants;
@@ -16,5 +17,6 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(TenantCommands.Create());
 root.Subcommands.Add(LoadGenCommand.Create());
 root.Subcommands.Add(ViewerCommand.Create());
+root.Subcommands.Add(HealthCommands.Create());
 
 return await CliRunner.RunAsync(root, args);

@@ -10,6 +10,8 @@ namespace Candor.Analytics.Health;
 internal sealed class HealthQueries(IAnalyticsStore store)
 {
     private const string Days = "day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)";
+    private const string MedianDuration = "{median:duration_ms}";
+    private const string DurationPercentiles = "{pctls:duration_ms}";
 
     public IAnalyticsStore Store => store;
 
@@ -84,7 +86,7 @@ internal sealed class HealthQueries(IAnalyticsStore store)
         var (endFilter, _) = Filter(window);
         var ends = await store.QueryAsync(store.Statement(
             $"""
-            SELECT product, app_version, {(daily ? "CAST(day AS VARCHAR)" : "''")}, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms)
+            SELECT product, app_version, {(daily ? "CAST(day AS VARCHAR)" : "''")}, count(*), {MedianDuration}
             FROM analytics_session_ends WHERE tenant_id = $1 AND {Days}{endFilter}
             GROUP BY product, app_version{(daily ? ", day" : "")}
             """, parameters), cancellationToken).ConfigureAwait(false);
@@ -118,16 +120,15 @@ internal sealed class HealthQueries(IAnalyticsStore store)
 
         var rows = await store.QueryAsync(store.Statement(
             $"""
-            SELECT operation, product, app_version, device_class, count(*),
-                   percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms), percentile_disc(0.9) WITHIN GROUP (ORDER BY duration_ms),
-                   percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms), percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_ms)
+            SELECT operation, product, app_version, device_class, count(*), {DurationPercentiles}
             FROM analytics_durations WHERE tenant_id = $1 AND {Days}{filter}
             GROUP BY operation, product, app_version, device_class
             """, parameters), cancellationToken).ConfigureAwait(false);
         return
         [
-            .. rows.Select(r => new OperationPerformance(Cell.Text(r[0]), Cell.Text(r[1]), Cell.Text(r[2]), Cell.Text(r[3]), Cell.Long(r[4]),
-                Cell.Double(r[5]), Cell.Double(r[6]), Cell.Double(r[7]), Cell.Double(r[8])))
+            .. rows.Select(r => (Row: r, P: Cell.Doubles(r[5])))
+                .Select(x => new OperationPerformance(Cell.Text(x.Row[0]), Cell.Text(x.Row[1]), Cell.Text(x.Row[2]), Cell.Text(x.Row[3]),
+                    Cell.Long(x.Row[4]), x.P[0], x.P[1], x.P[2], x.P[3]))
                 .OrderBy(p => p.Product, StringComparer.Ordinal).ThenBy(p => p.Operation, StringComparer.Ordinal)
                 .ThenByDescending(p => p.Version, AppVersionComparer.Instance).ThenBy(p => p.DeviceClass, StringComparer.Ordinal),
         ];

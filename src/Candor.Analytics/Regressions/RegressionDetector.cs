@@ -48,6 +48,8 @@ internal sealed record RegressionOptions
 /// its q-value is at most <see cref="RegressionOptions.Alpha"/> and its effect passes the minimum ratio.</summary>
 internal sealed class RegressionDetector(HealthQueries queries, RegressionOptions options)
 {
+    private const string P95Duration = "{p95:d.duration_ms}";
+
     private IAnalyticsStore Store => queries.Store;
 
     public async Task<IReadOnlyList<RegressionFinding>> DetectAsync(HealthWindow window, CancellationToken cancellationToken = default)
@@ -111,13 +113,13 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             $"""
             WITH pairs (product, newer, older) AS (VALUES {values}),
             base AS (
-                SELECT d.product, d.operation, percentile_disc(0.95) WITHIN GROUP (ORDER BY d.duration_ms) AS q
+                SELECT d.product, d.operation, {P95Duration} AS q
                 FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.older
                 WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
                 GROUP BY d.product, d.operation)
             SELECT d.product, d.operation, CASE WHEN d.app_version = p.newer THEN 1 ELSE 0 END AS is_new, count(*),
                    count(CASE WHEN d.duration_ms > b.q THEN 1 END),
-                   percentile_disc(0.95) WITHIN GROUP (ORDER BY d.duration_ms), min(p.newer), min(p.older)
+                   {P95Duration}, min(p.newer), min(p.older)
             FROM analytics_durations d
             JOIN pairs p ON d.product = p.product AND (d.app_version = p.newer OR d.app_version = p.older)
             JOIN base b ON b.product = d.product AND b.operation = d.operation

@@ -23,6 +23,14 @@ internal static partial class Dialect
                 ("json", SqlDialect.Postgres) => string.Create(CultureInfo.InvariantCulture, $"(data ->> '{field}')"),
 
                 // A substring test is enough to skip events without the field: the JSON extraction that follows is exact.
+                // Exact discrete percentiles: the same definition on both (the smallest value with at least that share
+                // of values at or below it); DuckDB's quantile_disc takes all four in one pass instead of four sorts.
+                ("pctls", SqlDialect.DuckDb) => $"quantile_disc({field}, [0.5, 0.9, 0.95, 0.99])",
+                ("pctls", SqlDialect.Postgres) => $"percentile_disc(ARRAY[0.5, 0.9, 0.95, 0.99]) WITHIN GROUP (ORDER BY {field})",
+                ("median", SqlDialect.DuckDb) => $"quantile_disc({field}, 0.5)",
+                ("median", SqlDialect.Postgres) => $"percentile_disc(0.5) WITHIN GROUP (ORDER BY {field})",
+                ("p95", SqlDialect.DuckDb) => $"quantile_disc({field}, 0.95)",
+                ("p95", SqlDialect.Postgres) => $"percentile_disc(0.95) WITHIN GROUP (ORDER BY {field})",
                 ("has", SqlDialect.DuckDb) => string.Create(CultureInfo.InvariantCulture, $"strpos(data, '\"{field}\":') > 0"),
                 ("has", SqlDialect.Postgres) => string.Create(CultureInfo.InvariantCulture, $"(data ? '{field}')"),
                 _ => throw new ArgumentOutOfRangeException(nameof(sql), $"Unknown SQL token '{m.Value}'."),
@@ -32,7 +40,7 @@ internal static partial class Dialect
     public static SqlStatement Statement(this IAnalyticsStore store, string sql, params IReadOnlyList<object?> parameters) =>
         new(Expand(store.Dialect, sql), parameters);
 
-    [GeneratedRegex(@"\{(day|json|has)(?::([A-Za-z0-9_]+))?\}")]
+    [GeneratedRegex(@"\{(day|json|has|pctls|median|p95)(?::([A-Za-z0-9_.]+))?\}")]
     private static partial Regex Token();
 }
 
@@ -49,6 +57,11 @@ internal static class Cell
         string s => s,
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+
+    /// <summary>The four percentiles of <c>{pctls:column}</c>: a list from DuckDB, an array from PostgreSQL.</summary>
+    public static double[] Doubles(object? value) => value is System.Collections.IEnumerable items and not string
+        ? [.. items.Cast<object?>().Select(Double)]
+        : throw new InvalidCastException($"Not a list: {value?.GetType().Name ?? "null"}.");
 
     public static DateTime? Time(object? value) => value switch
     {

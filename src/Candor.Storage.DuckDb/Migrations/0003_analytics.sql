@@ -1,6 +1,7 @@
 -- Health analytics (docs/analytics.md): typed fact tables that the analytics projector derives from events
 -- incrementally (INSERT ... SELECT past a watermark, idempotent by event id), so that no query at request time
--- parses the JSON in events.data. Every table holding a device id is listed in Schema/DeviceKeyedTables.cs, so
+-- parses the JSON in events.data. The per-event fact tables have no primary key here: the projector's anti-join
+-- over its window keeps them unique, and an ART index on random event ids cost half the projection time. Every table holding a device id is listed in Schema/DeviceKeyedTables.cs, so
 -- that erasure, offboarding and retention reach it. Days are the UTC day of the event's own time.
 
 CREATE TABLE analytics_sessions (
@@ -12,8 +13,7 @@ CREATE TABLE analytics_sessions (
     app_version  VARCHAR   NOT NULL,
     device_class VARCHAR   NOT NULL,
     day          DATE      NOT NULL,
-    received_at  TIMESTAMP NOT NULL,
-    PRIMARY KEY (tenant_id, event_id)
+    received_at  TIMESTAMP NOT NULL
 );
 
 CREATE TABLE analytics_session_ends (
@@ -25,8 +25,7 @@ CREATE TABLE analytics_session_ends (
     app_version  VARCHAR   NOT NULL,
     day          DATE      NOT NULL,
     duration_ms  DOUBLE    NOT NULL,
-    received_at  TIMESTAMP NOT NULL,
-    PRIMARY KEY (tenant_id, event_id)
+    received_at  TIMESTAMP NOT NULL
 );
 
 -- fingerprint is null until the projector has normalised the stack signature (in .NET, once per distinct
@@ -42,8 +41,7 @@ CREATE TABLE analytics_crashes (
     exception_type  VARCHAR   NOT NULL,
     stack_signature VARCHAR   NOT NULL,
     fingerprint     VARCHAR,
-    received_at     TIMESTAMP NOT NULL,
-    PRIMARY KEY (tenant_id, event_id)
+    received_at     TIMESTAMP NOT NULL
 );
 
 CREATE TABLE analytics_feature_failures (
@@ -56,8 +54,7 @@ CREATE TABLE analytics_feature_failures (
     day          DATE      NOT NULL,
     feature      VARCHAR   NOT NULL,
     error_code   VARCHAR   NOT NULL,
-    received_at  TIMESTAMP NOT NULL,
-    PRIMARY KEY (tenant_id, event_id)
+    received_at  TIMESTAMP NOT NULL
 );
 
 CREATE TABLE analytics_durations (
@@ -70,8 +67,7 @@ CREATE TABLE analytics_durations (
     day          DATE      NOT NULL,
     operation    VARCHAR   NOT NULL,
     duration_ms  DOUBLE    NOT NULL,
-    received_at  TIMESTAMP NOT NULL,
-    PRIMARY KEY (tenant_id, event_id)
+    received_at  TIMESTAMP NOT NULL
 );
 
 CREATE TABLE analytics_commands (
@@ -81,8 +77,7 @@ CREATE TABLE analytics_commands (
     product      VARCHAR   NOT NULL,
     day          DATE      NOT NULL,
     command      VARCHAR   NOT NULL,
-    received_at  TIMESTAMP NOT NULL,
-    PRIMARY KEY (tenant_id, event_id)
+    received_at  TIMESTAMP NOT NULL
 );
 
 -- Which version each device ran on each day (any event counts as activity).
