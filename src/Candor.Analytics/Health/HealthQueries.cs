@@ -16,9 +16,16 @@ internal sealed class HealthQueries(IAnalyticsStore store)
     public IAnalyticsStore Store => store;
 
     /// <summary>Crash groups (by fingerprint) and feature-failure groups (by feature and error code), most events first.</summary>
-    public async Task<IReadOnlyList<FailureGroup>> FailureGroupsAsync(HealthWindow window, int limit, CancellationToken cancellationToken = default)
+    /// <param name="window">The tenant, days, product and version.</param>
+    /// <param name="limit">At most this many groups.</param>
+    /// <param name="kind"><c>crash</c>, <c>feature</c> or null for both.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task<IReadOnlyList<FailureGroup>> FailureGroupsAsync(HealthWindow window, int limit, string? kind = null,
+        CancellationToken cancellationToken = default)
     {
-        var crashes = await GroupsAsync(window, "crash", "analytics_crashes", "fingerprint", "fingerprint IS NOT NULL", cancellationToken).ConfigureAwait(false);
+        var crashes = kind is null or "crash"
+            ? await GroupsAsync(window, "crash", "analytics_crashes", "fingerprint", "fingerprint IS NOT NULL", cancellationToken).ConfigureAwait(false)
+            : [];
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var row in await store.QueryAsync(store.Statement(
             "SELECT fingerprint, exception_type, frames FROM analytics_fingerprints WHERE tenant_id = $1", window.Tenant), cancellationToken).ConfigureAwait(false))
@@ -26,7 +33,9 @@ internal sealed class HealthQueries(IAnalyticsStore store)
             titles[Cell.Text(row[0])] = Cell.Text(row[1]) + " at " + (Cell.Text(row[2]) is { Length: > 0 } frames ? frames : "(no frames)");
         }
 
-        var features = await GroupsAsync(window, "feature", "analytics_feature_failures", "feature || ' / ' || error_code", null, cancellationToken).ConfigureAwait(false);
+        var features = kind is null or "feature"
+            ? await GroupsAsync(window, "feature", "analytics_feature_failures", "feature || ' / ' || error_code", null, cancellationToken).ConfigureAwait(false)
+            : [];
         return
         [
             .. crashes.Select(g => g with { Title = titles.GetValueOrDefault(g.Key, g.Key) })

@@ -56,7 +56,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
     {
         var tests = new List<(RegressionFinding Finding, bool Effect)>();
         var health = await queries.ReleaseHealthAsync(window with { Version = null }, daily: false, cancellationToken).ConfigureAwait(false);
-        var pairs = new List<(string Product, string Newer, string Older)>();
+        var pairs = new List<(string Product, string Newer, IReadOnlyList<string> Baseline)>();
         foreach (var product in health.GroupBy(h => h.Product, StringComparer.Ordinal))
         {
             var versions = product.OrderByDescending(h => h.Version, AppVersionComparer.Instance).ToList();
@@ -65,18 +65,34 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
                 continue;
             }
 
-            var (newer, older) = (versions[0], versions[1]);
-            pairs.Add((product.Key, newer.Version, older.Version));
-            if (newer.Sessions < options.MinimumSessions || older.Sessions < options.MinimumSessions)
+            // The baseline is the predecessor; when it has fewer sessions than the new version (a new release quickly
+            // replaces its predecessor, leaving it a small sample), the next older versions are pooled with it until
+            // the two samples are about as large: balanced samples give the test its power.
+            var newer = versions[0];
+            var baseline = new List<ReleaseHealth>();
+            var target = Math.Max(options.MinimumSessions, newer.Sessions);
+            foreach (var older in versions.Skip(1))
+            {
+                baseline.Add(older);
+                if (baseline.Sum(b => b.Sessions) >= target)
+                {
+                    break;
+                }
+            }
+
+            var label = baseline.Count == 1 ? baseline[0].Version : string.Create(CultureInfo.InvariantCulture, $"{baseline[0].Version} (+{baseline.Count - 1} older)");
+            pairs.Add((product.Key, newer.Version, [.. baseline.Select(b => b.Version)]));
+            long n0 = baseline.Sum(b => b.Sessions), x0 = baseline.Sum(b => b.CrashedSessions);
+            if (newer.Sessions < options.MinimumSessions || n0 < options.MinimumSessions)
             {
                 continue;
             }
 
-            var oldRate = (double)older.CrashedSessions / older.Sessions;
+            var oldRate = (double)x0 / n0;
             var newRate = (double)newer.CrashedSessions / newer.Sessions;
-            var p = Statistics.TwoProportionGreater(older.CrashedSessions, older.Sessions, newer.CrashedSessions, newer.Sessions);
-            tests.Add((new RegressionFinding("crash_rate", product.Key, newer.Version, older.Version, "crashed sessions",
-                Math.Round(oldRate, 6), Math.Round(newRate, 6), older.Sessions, newer.Sessions, p, 1, false),
+            var p = Statistics.TwoProportionGreater(x0, n0, newer.CrashedSessions, newer.Sessions);
+            tests.Add((new RegressionFinding("crash_rate", product.Key, newer.Version, label, "crashed sessions",
+                Math.Round(oldRate, 6), Math.Round(newRate, 6), n0, newer.Sessions, p, 1, false),
                 newRate >= options.MinimumRateRatio * oldRate && newer.CrashedSessions > 0));
         }
 
@@ -92,7 +108,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
     }
 
     private async Task<List<(RegressionFinding, bool)>> DurationTestsAsync(HealthWindow window,
-        List<(string Product, string Newer, string Older)> pairs, CancellationToken cancellationToken)
+        List<(string Product, string Newer, IReadOnlyList<string> Baseline)> pairs, CancellationToken cancellationToken)
     {
         var tests = new List<(RegressionFinding, bool)>();
         if (pairs.Count == 0)
@@ -100,31 +116,33 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             return tests;
         }
 
+        // One row per (product, version, role): role 1 is the new version, 0 its baseline versions.
         var parameters = new List<object?> { window.Tenant, window.FromText, window.ToText };
         var values = new StringBuilder();
-        foreach (var (product, newer, older) in pairs)
+        foreach (var (product, newer, baseline) in pairs)
         {
-            values.Append(values.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"(${parameters.Count + 1}, ${parameters.Count + 2}, ${parameters.Count + 3})");
-            parameters.AddRange([product, newer, older]);
+            foreach (var (version, role) in baseline.Select(b => (b, 0)).Append((newer, 1)))
+            {
+                values.Append(values.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                    $"(${parameters.Count + 1}, ${parameters.Count + 2}, {role})");
+                parameters.AddRange([product, version]);
+            }
         }
 
         var rows = await Store.QueryAsync(Store.Statement(
             $"""
-            WITH pairs (product, newer, older) AS (VALUES {values}),
+            WITH pairs (product, version, role) AS (VALUES {values}),
             base AS (
                 SELECT d.product, d.operation, {P95Duration} AS q
-                FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.older
+                FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version AND p.role = 0
                 WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
                 GROUP BY d.product, d.operation)
-            SELECT d.product, d.operation, CASE WHEN d.app_version = p.newer THEN 1 ELSE 0 END AS is_new, count(*),
-                   count(CASE WHEN d.duration_ms > b.q THEN 1 END),
-                   {P95Duration}, min(p.newer), min(p.older)
+            SELECT d.product, d.operation, p.role, count(*), count(CASE WHEN d.duration_ms > b.q THEN 1 END), {P95Duration}
             FROM analytics_durations d
-            JOIN pairs p ON d.product = p.product AND (d.app_version = p.newer OR d.app_version = p.older)
+            JOIN pairs p ON d.product = p.product AND d.app_version = p.version
             JOIN base b ON b.product = d.product AND b.operation = d.operation
             WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
-            GROUP BY d.product, d.operation, CASE WHEN d.app_version = p.newer THEN 1 ELSE 0 END
+            GROUP BY d.product, d.operation, p.role
             """, [.. parameters]), cancellationToken).ConfigureAwait(false);
 
         foreach (var op in rows.GroupBy(r => (Product: Cell.Text(r[0]), Operation: Cell.Text(r[1]))))
@@ -142,9 +160,11 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
                 continue;
             }
 
+            var pair = pairs.First(p => p.Product == op.Key.Product);
+            var label = pair.Baseline.Count == 1 ? pair.Baseline[0] : string.Create(CultureInfo.InvariantCulture, $"{pair.Baseline[0]} (+{pair.Baseline.Count - 1} older)");
             double p95Old = Cell.Double(older[5]), p95New = Cell.Double(newer[5]);
             var p = Statistics.TwoProportionGreater(x0, n0, x1, n1);
-            tests.Add((new RegressionFinding("duration_p95", op.Key.Product, Cell.Text(newer[6]), Cell.Text(newer[7]), op.Key.Operation,
+            tests.Add((new RegressionFinding("duration_p95", op.Key.Product, pair.Newer, label, op.Key.Operation,
                 p95Old, p95New, n0, n1, p, 1, false), p95New >= options.MinimumP95Ratio * p95Old));
         }
 

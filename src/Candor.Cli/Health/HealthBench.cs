@@ -126,8 +126,8 @@ internal static class HealthBench
         var detector = new RegressionDetector(queries, new RegressionOptions());
         var cases = new (string Name, Func<Task<string>> Run)[]
         {
-            ("failure groups (top 20)", async () => $"{(await queries.FailureGroupsAsync(window, 20, cancellationToken)).Count} groups"),
-            ("failure groups, one product", async () => $"{(await queries.FailureGroupsAsync(window with { Product = FailurePatterns.RegressionProduct }, 20, cancellationToken)).Count} groups"),
+            ("failure groups (top 20)", async () => $"{(await queries.FailureGroupsAsync(window, 20, null, cancellationToken)).Count} groups"),
+            ("failure groups, one product", async () => $"{(await queries.FailureGroupsAsync(window with { Product = FailurePatterns.RegressionProduct }, 20, null, cancellationToken)).Count} groups"),
             ("release health per version", async () => $"{(await queries.ReleaseHealthAsync(window, false, cancellationToken)).Count} rows"),
             ("release health per version and day", async () => $"{(await queries.ReleaseHealthAsync(window, true, cancellationToken)).Count} rows"),
             ("performance percentiles (all)", async () => $"{(await queries.PerformanceAsync(window, null, cancellationToken)).Count} rows"),

@@ -15,8 +15,10 @@ internal static class HealthCommands
         var health = new Command("health",
             "The health of the fleet from a running collector: failure groups, release health, performance, versions, usage, regressions and alerts. " +
             "Needs --url and --token (or CANDOR_URL and CANDOR_ADMIN_TOKEN).");
+        var kind = new Option<string?>("--kind") { Description = "Only crash or feature groups." };
+        kind.AcceptOnlyFromAmong("crash", "feature");
         health.Subcommands.Add(Read("failures", "Crash groups (by fingerprint) and feature-failure groups, most events first.", "failures",
-            (o, json) => HealthReport.Failures(o, json), limit: true));
+            (o, json) => HealthReport.Failures(o, json), limit: true, extra: [kind], query: p => [("kind", p.GetValue(kind))]));
         var daily = new Option<bool>("--daily") { Description = "One row per version and day instead of one per version." };
         health.Subcommands.Add(Read("releases", "Crash-free sessions and devices, sessions and session length per product and version.", "releases",
             (o, json) => HealthReport.Releases(o, json), extra: [daily], query: p => [("daily", p.GetValue(daily) ? "true" : null)]));

@@ -23,7 +23,7 @@ internal static class AnalyticsEndpoints
     {
         var group = app.MapGroup("/v1/analytics");
         group.MapGet("/failures", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.FailureGroupsAsync(w, Limit(q), c.RequestAborted))).WithName("AnalyticsFailures");
+            await s.Queries.FailureGroupsAsync(w, Limit(q), q["kind"].FirstOrDefault(), c.RequestAborted))).WithName("AnalyticsFailures");
         group.MapGet("/releases", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
             await s.Queries.ReleaseHealthAsync(w, q["daily"] == "true", c.RequestAborted))).WithName("AnalyticsReleases");
         group.MapGet("/performance", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
@@ -77,6 +77,11 @@ internal static class AnalyticsEndpoints
             {
                 errors.Add($"'{name}' must be a day as yyyy-MM-dd (got '{text}').");
             }
+        }
+
+        if (q["kind"].FirstOrDefault() is { } kind && kind is not ("crash" or "feature"))
+        {
+            errors.Add($"'kind' must be crash or feature (got '{kind}').");
         }
 
         if (q["limit"].FirstOrDefault() is { } limit && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) || l is < 1 or > 1000))
