@@ -115,9 +115,12 @@ public static class CandorServer
         builder.Services.AddSingleton(sp => new RetentionJob(store, policies, catalogs, time,
             TimeSpan.FromMinutes(options.RetentionIntervalMinutes), sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
-        builder.Services.AddSingleton(sp => new Analytics.AnalyticsService((IAnalyticsStore)store, store, time, TimeSpan.FromMinutes(1),
-            sp.GetRequiredService<ILogger<Analytics.AnalyticsService>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Analytics.AnalyticsService>());
+        if (store is IAnalyticsStore analyticsStore)
+        {
+            builder.Services.AddSingleton(sp => new Analytics.AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
+                sp.GetRequiredService<ILogger<Analytics.AnalyticsService>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Analytics.AnalyticsService>());
+        }
         builder.Services.AddOpenApi();
         if (options.OtlpEndpoint is { } otlp)
         {

@@ -54,7 +54,11 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var service = context.RequestServices.GetRequiredService<AnalyticsService>();
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
         if (Window(context, principal.Tenant.Id, service.Time) is not { } window)
         {
             await Problems.WriteAsync(context, 400, "invalid_query", WindowError(context, service.Time));
@@ -62,6 +66,18 @@ internal static class AnalyticsEndpoints
         }
 
         await context.Response.WriteAsJsonAsync(await read(service, window, context.Request.Query), JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    /// <summary>The analytics of this collector, or null (with a 503 written) when its store offers none.</summary>
+    private static async Task<AnalyticsService?> ServiceAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<AnalyticsService>() is { } service)
+        {
+            return service;
+        }
+
+        await Problems.WriteAsync(context, 503, "analytics_unavailable", "This collector's store does not serve analytics.");
+        return null;
     }
 
     private static HealthWindow? Window(HttpContext context, Guid tenant, TimeProvider time) =>
@@ -118,7 +134,11 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var service = context.RequestServices.GetRequiredService<AnalyticsService>();
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
         var findings = await service.RefreshAsync(principal.Tenant.Id, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(new { significant = findings.Count(f => f.Significant), tested = findings.Count },
             JsonSerializerOptions.Web, context.RequestAborted);
@@ -154,7 +174,11 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var service = context.RequestServices.GetRequiredService<AnalyticsService>();
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
         var store = context.RequestServices.GetRequiredService<ICandorStore>();
         var now = service.Time.GetUtcNow();
         var mark = await service.Queries.MarkVulnerableAsync(principal.Tenant.Id, product, min, max, advisory, now,
@@ -172,7 +196,11 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var service = context.RequestServices.GetRequiredService<AnalyticsService>();
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
         var before = (await service.Queries.VulnerableMarksAsync(principal.Tenant.Id, context.RequestAborted)).FirstOrDefault(m => m.Id == markId);
         if (before is null || !await service.Queries.UnmarkVulnerableAsync(principal.Tenant.Id, markId, context.RequestAborted))
         {
@@ -194,7 +222,12 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var url = await context.RequestServices.GetRequiredService<AnalyticsService>().Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        var url = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(new { url = url?.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
     }
 
@@ -217,7 +250,11 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var service = context.RequestServices.GetRequiredService<AnalyticsService>();
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
         await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, context.RequestAborted);
         var now = service.Time.GetUtcNow();
         await context.RequestServices.GetRequiredService<ICandorStore>().AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now),
@@ -233,7 +270,12 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        await context.RequestServices.GetRequiredService<AnalyticsService>().Alerts.SetWebhookAsync(principal.Tenant.Id, null, context.RequestAborted);
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, null, context.RequestAborted);
         context.Response.StatusCode = 204;
     }
 
