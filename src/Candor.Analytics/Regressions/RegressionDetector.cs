@@ -55,6 +55,9 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
     public async Task<IReadOnlyList<RegressionFinding>> DetectAsync(HealthWindow window, CancellationToken cancellationToken = default)
     {
         var tests = new List<(RegressionFinding Finding, bool Effect)>();
+
+        // The spike tests need nothing of the version comparison: they run beside it.
+        var spikes = SpikeTestsAsync(window, cancellationToken);
         var health = await queries.ReleaseHealthAsync(window with { Version = null }, daily: false, cancellationToken).ConfigureAwait(false);
         var pairs = new List<(string Product, string Newer, IReadOnlyList<string> Baseline)>();
         foreach (var product in health.GroupBy(h => h.Product, StringComparer.Ordinal))
@@ -97,7 +100,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
         }
 
         tests.AddRange(await DurationTestsAsync(window, pairs, cancellationToken).ConfigureAwait(false));
-        tests.AddRange(await SpikeTestsAsync(window, cancellationToken).ConfigureAwait(false));
+        tests.AddRange(await spikes.ConfigureAwait(false));
 
         var q = Statistics.BenjaminiHochberg([.. tests.Select(t => t.Finding.PValue)]);
         return
@@ -129,21 +132,48 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             }
         }
 
-        var rows = await Store.QueryAsync(Store.Statement(
+        // Two scans: the p95 and count of each side in one pass (the only percentile work), then how many durations of
+        // each side lie above the baseline's p95, a plain count against a small join.
+        var quantiles = await Store.QueryAsync(Store.Statement(
             $"""
-            WITH pairs (product, version, role) AS (VALUES {values}),
-            base AS (
-                SELECT d.product, d.operation, {P95Duration} AS q
-                FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version AND p.role = 0
-                WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
-                GROUP BY d.product, d.operation)
-            SELECT d.product, d.operation, p.role, count(*), count(CASE WHEN d.duration_ms > b.q THEN 1 END), {P95Duration}
-            FROM analytics_durations d
-            JOIN pairs p ON d.product = p.product AND d.app_version = p.version
-            JOIN base b ON b.product = d.product AND b.operation = d.operation
+            WITH pairs (product, version, role) AS (VALUES {values})
+            SELECT d.product, d.operation, p.role, count(*), {P95Duration}
+            FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version
             WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
             GROUP BY d.product, d.operation, p.role
             """, [.. parameters]), cancellationToken).ConfigureAwait(false);
+        var thresholds = quantiles.Where(r => Cell.Long(r[2]) == 0 && Cell.Long(r[3]) >= options.MinimumDurations).ToList();
+        if (thresholds.Count == 0)
+        {
+            return tests;
+        }
+
+        var limits = new StringBuilder();
+        foreach (var row in thresholds)
+        {
+            limits.Append(limits.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                $"(${parameters.Count + 1}, ${parameters.Count + 2}, CAST(${parameters.Count + 3} AS FLOAT8))");
+            parameters.AddRange([Cell.Text(row[0]), Cell.Text(row[1]), Cell.Double(row[4])]);
+        }
+
+        var above = await Store.QueryAsync(Store.Statement(
+            $"""
+            WITH pairs (product, version, role) AS (VALUES {values}),
+            limits (product, operation, q) AS (VALUES {limits})
+            SELECT d.product, d.operation, p.role, count(*)
+            FROM analytics_durations d
+            JOIN pairs p ON d.product = p.product AND d.app_version = p.version
+            JOIN limits l ON l.product = d.product AND l.operation = d.operation
+            WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE) AND d.duration_ms > l.q
+            GROUP BY d.product, d.operation, p.role
+            """, [.. parameters]), cancellationToken).ConfigureAwait(false);
+        var aboveBy = above.ToDictionary(r => (Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2])), r => Cell.Long(r[3]));
+
+        // Rows as before: product, operation, role, count, count above, p95.
+        var rows = quantiles.Select(r => new object?[]
+        {
+            r[0], r[1], r[2], r[3], aboveBy.GetValueOrDefault((Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2]))), r[4],
+        }).ToList();
 
         foreach (var op in rows.GroupBy(r => (Product: Cell.Text(r[0]), Operation: Cell.Text(r[1]))))
         {
