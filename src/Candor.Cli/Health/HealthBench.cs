@@ -29,17 +29,19 @@ internal static class HealthBench
         var seed = new Option<int>("--seed") { Description = "The fleet's seed.", DefaultValueFactory = _ => 1 };
         var days = new Option<int>("--days") { Description = "Days of the simulated period.", DefaultValueFactory = _ => 14 };
         var data = new Option<string>("--data") { Description = "A folder for the DuckDB file (emptied first).", DefaultValueFactory = _ => "candor-bench" };
+        var reuse = new Option<bool>("--queries-only") { Description = "Reuse the store a previous run left in --data: time the queries only." };
         var repeat = new Option<int>("--repeat") { Description = "Runs of each query after the first (the median is reported).", DefaultValueFactory = _ => 5 };
         var command = new Command("bench", "Generate fleet events directly into a DuckDB store, run the projector and time every analytics query.")
         {
-            events, seed, days, data, repeat,
+            events, seed, days, data, repeat, reuse,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(events), parse.GetValue(seed), parse.GetValue(days),
-            parse.GetValue(data)!, parse.GetValue(repeat), cancellationToken));
+            parse.GetValue(data)!, parse.GetValue(repeat), parse.GetValue(reuse), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(long count, int seed, int dayCount, string folder, int repeat, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(long count, int seed, int dayCount, string folder, int repeat, bool queriesOnly,
+        CancellationToken cancellationToken)
     {
         if (count is < 1000 or > 20_000_000 || dayCount is < 2 or > 60 || repeat is < 1 or > 50)
         {
@@ -48,6 +50,27 @@ internal static class HealthBench
 
         var o = Console.Out;
         var path = Path.GetFullPath(folder);
+        if (queriesOnly)
+        {
+            if (!File.Exists(Path.Combine(path, DuckDbStoreOptions.DefaultFileName)))
+            {
+                throw new CliException($"{path}: no store of an earlier bench run to reuse.");
+            }
+
+            await using var reused = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = path }, cancellationToken);
+            var found = await reused.QueryAsync(new SqlStatement(
+                "SELECT tenant_id, CAST(max(day) AS VARCHAR), count(*) FROM analytics_device_days GROUP BY tenant_id ORDER BY 3 DESC LIMIT 1"), cancellationToken);
+            if (found.Count == 0)
+            {
+                throw new CliException($"{path}: the store holds no projected events.");
+            }
+
+            var events = await reused.CountAsync((Guid)found[0][0]!, cancellationToken: cancellationToken);
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Analytics bench, queries only: {events} events in {path}; {Environment.ProcessorCount} cores."));
+            return await TimeQueriesAsync(o, reused, (Guid)found[0][0]!, DateOnly.ParseExact((string)found[0][1]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                repeat, cancellationToken);
+        }
+
         if (Directory.Exists(path))
         {
             Directory.Delete(path, recursive: true);
@@ -121,6 +144,12 @@ internal static class HealthBench
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Projector, incremental run after {tailEvents.Count} more events: {added} facts in {incremental.Elapsed.TotalMilliseconds:F0} ms ({Steps(projector)})."));
 
+        return await TimeQueriesAsync(o, store, tenant, lastDay, repeat, cancellationToken);
+    }
+
+    private static async Task<int> TimeQueriesAsync(TextWriter o, DuckDbStore store, Guid tenant, DateOnly lastDay, int repeat,
+        CancellationToken cancellationToken)
+    {
         var queries = new HealthQueries(store);
         var window = new HealthWindow(tenant, lastDay.AddDays(-29), lastDay);
         var detector = new RegressionDetector(queries, new RegressionOptions());
