@@ -3,6 +3,7 @@ using Candor.Cli;
 using Candor.Cli.Catalog;
 using Candor.Cli.Demo;
 using Candor.Cli.Privacy;
+using Candor.Cli.Health;
 using Candor.Cli.LoadGen;
 using Candor.Cli.Serve;
 using Candor.Cli.Tenants;
@@ -18,5 +19,6 @@ root.Subcommands.Add(TenantCommands.Create());
 root.Subcommands.Add(LoadGenCommand.Create());
 root.Subcommands.Add(ViewerCommand.Create());
 root.Subcommands.Add(PrivacyCommands.Create());
+root.Subcommands.Add(HealthCommands.Create());
 
 return await CliRunner.RunAsync(root, args);

@@ -123,6 +123,12 @@ public static class CandorServer
         builder.Services.AddSingleton(sp => new RetentionJob(store, policies, catalogs, time,
             TimeSpan.FromMinutes(options.RetentionIntervalMinutes), sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
+        if (store is IAnalyticsStore analyticsStore)
+        {
+            builder.Services.AddSingleton(sp => new Analytics.AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
+                sp.GetRequiredService<ILogger<Analytics.AnalyticsService>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Analytics.AnalyticsService>());
+        }
         builder.Services.AddOpenApi();
         if (options.OtlpEndpoint is { } otlp)
         {
@@ -148,6 +154,7 @@ public static class CandorServer
         Admin.AdminEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        Analytics.AnalyticsEndpoints.Map(app);
         app.MapOpenApi();
 
         var collector = app.Services.GetRequiredService<Collector>();

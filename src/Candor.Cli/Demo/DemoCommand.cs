@@ -6,6 +6,7 @@ using Candor.Catalog.Diagnostics;
 using Candor.Catalog.Linting;
 using Candor.Catalog.Summary;
 using Candor.Cli.Catalog;
+using Candor.Cli.Health;
 using Candor.Fleet.Load;
 using Candor.Fleet.Simulation;
 using Candor.Fleet.Wire;
@@ -152,6 +153,8 @@ internal static class DemoCommand
             throw new CliException($"the collector did not take every batch ({report.BatchesFailed} failed{(report.TimedOut ? ", time limit reached" : "")}): {report.FirstError}");
         }
 
+        await ShowHealthAsync(o, server.Address, tenant.AdminToken, cancellationToken);
+
         o.WriteLine();
         o.WriteLine($"Tenant \"{tenantName}\" ({tenant.TenantId})");
         o.WriteLine($"  ingestion key: {tenant.IngestionKey}");
@@ -166,6 +169,7 @@ internal static class DemoCommand
         o.WriteLine($"  curl -s {url}/healthz; curl -s {url}/readyz; curl -s {url}/openapi/v1.json");
         o.WriteLine($"  ./candor loadgen --url {url} --key {tenant.IngestionKey} --events 200000 --concurrency 4 --seed 2");
         o.WriteLine("  ./candor catalog lint; ./candor catalog docs --format html --out summary.html");
+        o.WriteLine($"  ./candor health failures --url {url} --token {tenant.AdminToken}   (also releases, performance, versions, usage, regressions, alerts)");
         o.WriteLine($"The newest release of {FailurePatterns.RegressionProduct} carries a planted crash and sync regression (docs/demo.md).");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {total.Elapsed.TotalSeconds:F1} s."));
 
@@ -182,6 +186,26 @@ internal static class DemoCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The fleet's health as the analytics API serves it (the same figures as <c>candor health ...</c>).</summary>
+    private static async Task ShowHealthAsync(TextWriter o, Uri url, string adminToken, CancellationToken cancellationToken)
+    {
+        using var health = new HealthClient(url, adminToken);
+        var watch = Stopwatch.StartNew();
+        await health.SendAsync(HttpMethod.Post, "refresh", null, cancellationToken);
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"5. Fleet health from the analytics API (/v1/analytics/..., projected in {watch.Elapsed.TotalSeconds:F1} s):"));
+        o.WriteLine("   Top crash groups (exception type and normalised in-app frames):");
+        HealthReport.Failures(o, await health.GetAsync("failures", [("kind", "crash"), ("limit", "5")], cancellationToken));
+        o.WriteLine("   Top feature-failure groups (feature / error code):");
+        HealthReport.Failures(o, await health.GetAsync("failures", [("kind", "feature"), ("limit", "5")], cancellationToken));
+        o.WriteLine($"   Crash-free rates of {FailurePatterns.RegressionProduct}, newest version first:");
+        HealthReport.Releases(o, await health.GetAsync("releases", [("product", FailurePatterns.RegressionProduct)], cancellationToken));
+        o.WriteLine("   Regressions (newest version vs its predecessor, failure spikes; Benjamini-Hochberg at 1%):");
+        HealthReport.Regressions(o, await health.GetAsync("regressions", [], cancellationToken), significantOnly: true);
+        o.WriteLine("   Versions in use over the last 7 days (devices behind the newest release):");
+        HealthReport.Versions(o, await health.GetAsync("versions", [], cancellationToken), details: false);
     }
 
     private static async Task<CandorServerHandle> StartAsync(CandorServerOptions options, CancellationToken cancellationToken)

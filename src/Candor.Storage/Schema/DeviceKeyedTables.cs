@@ -12,5 +12,14 @@ internal static class DeviceKeyedTables
     public static readonly IReadOnlyList<(string Table, string DeviceColumn)> All =
     [
         ("events", "device_id"),
+
+        // The analytics fact tables (migration 0003), derived from events by the analytics projector.
+        ("analytics_sessions", "device_id"),
+        ("analytics_session_ends", "device_id"),
+        ("analytics_crashes", "device_id"),
+        ("analytics_feature_failures", "device_id"),
+        ("analytics_durations", "device_id"),
+        ("analytics_commands", "device_id"),
+        ("analytics_device_days", "device_id"),
     ];
 }

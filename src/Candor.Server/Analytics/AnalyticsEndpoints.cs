@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Text.Json;
+using Candor.Analytics.Health;
+using Candor.Server.Admin;
+using Candor.Server.Http;
+using Candor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Candor.Server.Analytics;
+
+/// <summary>The health analytics API (<c>/v1/analytics/...</c>, docs/protocol.md): aggregated figures only, never a
+/// device id. Reading needs <see cref="AdminPermission.ReadAnalytics"/>; marking versions vulnerable
+/// <see cref="AdminPermission.ManageVulnerabilities"/> (audited); the alert webhook
+/// <see cref="AdminPermission.ManageAlerts"/>.</summary>
+internal static class AnalyticsEndpoints
+{
+    private const int MaxBody = 16 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/analytics");
+        group.MapGet("/failures", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Queries.FailureGroupsAsync(w, Limit(q), q["kind"].FirstOrDefault(), c.RequestAborted))).WithName("AnalyticsFailures");
+        group.MapGet("/releases", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Queries.ReleaseHealthAsync(w, q["daily"] == "true", c.RequestAborted))).WithName("AnalyticsReleases");
+        group.MapGet("/performance", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Queries.PerformanceAsync(w, q["operation"].FirstOrDefault(), c.RequestAborted))).WithName("AnalyticsPerformance");
+        group.MapGet("/versions", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Queries.InventoryAsync(w, c.RequestAborted))).WithName("AnalyticsVersions");
+        group.MapGet("/usage", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Queries.UsageAsync(w, Math.Min(Limit(q), 100), c.RequestAborted))).WithName("AnalyticsUsage");
+        group.MapGet("/regressions", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Detector.DetectAsync(w, c.RequestAborted))).WithName("AnalyticsRegressions");
+        group.MapGet("/alerts", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Alerts.ListAsync(w.Tenant, Limit(q), c.RequestAborted))).WithName("AnalyticsAlerts");
+        group.MapPost("/refresh", RefreshAsync).WithName("AnalyticsRefresh")
+            .WithSummary("Project new events into the fact tables now and run regression detection (the collector also does this every minute).");
+        group.MapGet("/vulnerable", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
+            await s.Queries.VulnerableMarksAsync(w.Tenant, c.RequestAborted))).WithName("ListVulnerableVersions");
+        group.MapPost("/vulnerable", MarkVulnerableAsync).WithName("MarkVulnerableVersions");
+        group.MapDelete("/vulnerable/{markId:guid}", UnmarkVulnerableAsync).WithName("UnmarkVulnerableVersions");
+        group.MapGet("/alerts/webhook", GetWebhookAsync).WithName("GetAlertWebhook");
+        group.MapPut("/alerts/webhook", SetWebhookAsync).WithName("SetAlertWebhook");
+        group.MapDelete("/alerts/webhook", DeleteWebhookAsync).WithName("DeleteAlertWebhook");
+    }
+
+    private static async Task ReadAsync<T>(HttpContext context, Func<AnalyticsService, HealthWindow, IQueryCollection, Task<T>> read)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadAnalytics) is not { } principal)
+        {
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        if (Window(context, principal.Tenant.Id, service.Time) is not { } window)
+        {
+            await Problems.WriteAsync(context, 400, "invalid_query", WindowError(context, service.Time));
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(await read(service, window, context.Request.Query), JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    /// <summary>The analytics of this collector, or null (with a 503 written) when its store offers none.</summary>
+    private static async Task<AnalyticsService?> ServiceAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<AnalyticsService>() is { } service)
+        {
+            return service;
+        }
+
+        await Problems.WriteAsync(context, 503, "analytics_unavailable", "This collector's store does not serve analytics.");
+        return null;
+    }
+
+    private static HealthWindow? Window(HttpContext context, Guid tenant, TimeProvider time) =>
+        WindowError(context, time).Length == 0 ? ParseWindow(context, tenant, time) : null;
+
+    private static string WindowError(HttpContext context, TimeProvider time)
+    {
+        var q = context.Request.Query;
+        var errors = new List<string>();
+        foreach (var name in new[] { "from", "to" })
+        {
+            if (q[name].FirstOrDefault() is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                errors.Add($"'{name}' must be a day as yyyy-MM-dd (got '{text}').");
+            }
+        }
+
+        if (q["kind"].FirstOrDefault() is { } kind && kind is not ("crash" or "feature"))
+        {
+            errors.Add($"'kind' must be crash or feature (got '{kind}').");
+        }
+
+        if (q["limit"].FirstOrDefault() is { } limit && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) || l is < 1 or > 1000))
+        {
+            errors.Add($"'limit' must be between 1 and 1000 (got '{limit}').");
+        }
+
+        if (errors.Count == 0)
+        {
+            errors.AddRange(ParseWindow(context, Guid.Empty, time).Validate());
+        }
+
+        return string.Join(" ", errors);
+    }
+
+    private static HealthWindow ParseWindow(HttpContext context, Guid tenant, TimeProvider time)
+    {
+        var q = context.Request.Query;
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var to = q["to"].FirstOrDefault() is { } t ? DateOnly.ParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture) : today;
+        var from = q["from"].FirstOrDefault() is { } f ? DateOnly.ParseExact(f, "yyyy-MM-dd", CultureInfo.InvariantCulture) : to.AddDays(-29);
+        return new HealthWindow(tenant, from, to, Blank(q["product"].FirstOrDefault()), Blank(q["version"].FirstOrDefault()));
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static int Limit(IQueryCollection q) =>
+        q["limit"].FirstOrDefault() is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 20;
+
+    private static async Task RefreshAsync(HttpContext context)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadAnalytics) is not { } principal)
+        {
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        var findings = await service.RefreshAsync(principal.Tenant.Id, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new { significant = findings.Count(f => f.Significant), tested = findings.Count },
+            JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    private static async Task MarkVulnerableAsync(HttpContext context)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageVulnerabilities) is not { } principal)
+        {
+            return;
+        }
+
+        using var body = await ReadJsonAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+
+        var product = Text(body.RootElement, "product");
+        var min = Text(body.RootElement, "minVersion");
+        var max = Text(body.RootElement, "maxVersion");
+        var advisory = Text(body.RootElement, "advisory");
+        if (product is null || min is null || max is null || advisory is null || product.Length > 128 || min.Length > 64 || max.Length > 64 || advisory.Length > 512)
+        {
+            await Problems.WriteAsync(context, 400, "invalid_request",
+                "The body must be {\"product\": \"...\", \"minVersion\": \"...\", \"maxVersion\": \"...\", \"advisory\": \"...\"} (product up to 128, versions up to 64, advisory up to 512 characters).");
+            return;
+        }
+
+        if (Candor.Analytics.Versions.AppVersionComparer.Instance.Compare(min, max) > 0)
+        {
+            await Problems.WriteAsync(context, 400, "invalid_request", $"minVersion '{min}' is after maxVersion '{max}'.");
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        var store = context.RequestServices.GetRequiredService<ICandorStore>();
+        var now = service.Time.GetUtcNow();
+        var mark = await service.Queries.MarkVulnerableAsync(principal.Tenant.Id, product, min, max, advisory, now,
+            principal.CredentialId.ToString("D"), context.RequestAborted);
+        await store.AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now), principal.Tenant.Id, now, principal.CredentialId.ToString("D"),
+            principal.Role, "version.marked_vulnerable", product, null, JsonSerializer.Serialize(mark, JsonSerializerOptions.Web)), context.RequestAborted);
+        context.Response.StatusCode = 201;
+        await context.Response.WriteAsJsonAsync(mark, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    private static async Task UnmarkVulnerableAsync(HttpContext context, Guid markId)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageVulnerabilities) is not { } principal)
+        {
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        var before = (await service.Queries.VulnerableMarksAsync(principal.Tenant.Id, context.RequestAborted)).FirstOrDefault(m => m.Id == markId);
+        if (before is null || !await service.Queries.UnmarkVulnerableAsync(principal.Tenant.Id, markId, context.RequestAborted))
+        {
+            await Problems.WriteAsync(context, 404, "not_found", $"The tenant has no vulnerable-version mark {markId}.");
+            return;
+        }
+
+        var now = service.Time.GetUtcNow();
+        await context.RequestServices.GetRequiredService<ICandorStore>().AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now),
+            principal.Tenant.Id, now, principal.CredentialId.ToString("D"), principal.Role, "version.unmarked_vulnerable", before.Product,
+            JsonSerializer.Serialize(before, JsonSerializerOptions.Web), null), context.RequestAborted);
+        context.Response.StatusCode = 204;
+    }
+
+    private static async Task GetWebhookAsync(HttpContext context)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageAlerts) is not { } principal)
+        {
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        var url = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new { url = url?.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    private static async Task SetWebhookAsync(HttpContext context)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageAlerts) is not { } principal)
+        {
+            return;
+        }
+
+        using var body = await ReadJsonAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+
+        if (Text(body.RootElement, "url") is not { } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            await Problems.WriteAsync(context, 400, "invalid_request", "The body must be {\"url\": \"https://...\"} with an absolute http or https URL.");
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, context.RequestAborted);
+        var now = service.Time.GetUtcNow();
+        await context.RequestServices.GetRequiredService<ICandorStore>().AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now),
+            principal.Tenant.Id, now, principal.CredentialId.ToString("D"), principal.Role, "alerts.webhook_set", url.Host, null,
+            JsonSerializer.Serialize(new { url = url.AbsoluteUri })), context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new { url = url.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    private static async Task DeleteWebhookAsync(HttpContext context)
+    {
+        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageAlerts) is not { } principal)
+        {
+            return;
+        }
+
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return;
+        }
+
+        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, null, context.RequestAborted);
+        context.Response.StatusCode = 204;
+    }
+
+    private static async Task<JsonDocument?> ReadJsonAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is > MaxBody)
+        {
+            await Problems.WriteAsync(context, 413, "body_too_large", $"The body may be at most {MaxBody} bytes.");
+            return null;
+        }
+
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            if (buffer.Length > MaxBody)
+            {
+                await Problems.WriteAsync(context, 413, "body_too_large", $"The body may be at most {MaxBody} bytes.");
+                return null;
+            }
+
+            var document = JsonDocument.Parse(buffer.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                await Problems.WriteAsync(context, 400, "invalid_json", "The body must be a JSON object.");
+                return null;
+            }
+
+            return document;
+        }
+        catch (JsonException ex)
+        {
+            await Problems.WriteAsync(context, 400, "invalid_json", $"The body is not JSON: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s ? s.Trim() : null;
+}

@@ -1,0 +1,77 @@
+using Candor.Analytics.Alerts;
+using Candor.Analytics.Health;
+using Candor.Analytics.Projection;
+using Candor.Analytics.Regressions;
+using Candor.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Candor.Server.Analytics;
+
+/// <summary>The analytics of a running collector: the queries behind <c>/v1/analytics/</c>, and a background loop
+/// that projects new events into the fact tables, runs regression detection for every tenant, stores alerts and
+/// delivers them to the tenants' webhooks (retried with backoff). Off the ingestion path.</summary>
+internal sealed class AnalyticsService(
+    IAnalyticsStore store, ITenantStore tenants, TimeProvider time, TimeSpan interval, ILogger<AnalyticsService> logger)
+    : BackgroundService
+{
+    /// <summary>How many days regression detection looks back.</summary>
+    public const int DetectionDays = 30;
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public HealthQueries Queries { get; } = new(store);
+
+    public AnalyticsProjector Projector { get; } = new(store);
+
+    public AlertStore Alerts { get; } = new(store, time);
+
+    public TimeProvider Time => time;
+
+    public RegressionDetector Detector => new(Queries, new RegressionOptions());
+
+    /// <summary>Projects new events, then detects regressions of one tenant and stores new alerts.</summary>
+    public async Task<IReadOnlyList<RegressionFinding>> RefreshAsync(Guid tenant, CancellationToken cancellationToken)
+    {
+        await Projector.RunAsync(cancellationToken).ConfigureAwait(false);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var findings = await Detector.DetectAsync(new HealthWindow(tenant, today.AddDays(-(DetectionDays - 1)), today), cancellationToken)
+            .ConfigureAwait(false);
+        await Alerts.RaiseAsync(tenant, findings, cancellationToken).ConfigureAwait(false);
+        return findings;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await RefreshAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
+                }
+
+                await Alerts.DeliverDueAsync(Http, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The next round retries; a failing round must not stop analytics for good.
+                logger.LogError(ex, "Analytics round failed.");
+            }
+
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using DuckDB.NET.Data;
+
+namespace Candor.Storage.DuckDb;
+
+public sealed partial class DuckDbStore : IAnalyticsStore
+{
+    /// <inheritdoc />
+    public SqlDialect Dialect => SqlDialect.DuckDb;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<long>> ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        return WriteAsync<IReadOnlyList<long>>(() =>
+        {
+            var affected = new List<long>(statements.Count);
+            using var transaction = _writer.BeginTransaction();
+            foreach (var statement in statements)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var command = Positional(_writer, statement);
+                affected.Add(command.ExecuteNonQuery());
+            }
+
+            transaction.Commit();
+            return affected;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object?[]>> QueryAsync(SqlStatement query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+
+        // DuckDB's reader blocks; leave the caller's synchronous path before it does.
+        await Task.Yield();
+        using var connection = ReadConnection();
+        using var command = Positional(connection, query);
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static DuckDBCommand Positional(DuckDBConnection connection, SqlStatement statement)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Sql;
+        foreach (var value in statement.Parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
+        }
+
+        return command;
+    }
+}
