@@ -13,6 +13,7 @@ public sealed partial class PostgresStore
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var (table, column) in DeviceKeyedTables.All)
         {
             // Table and column names come from the fixed list, never from input.
@@ -64,6 +65,7 @@ public sealed partial class PostgresStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var statement in EventDerivedFacts.Statements("@tenant", where,
             day => $"({day}::timestamp AT TIME ZONE 'UTC')", day => $"(({day} + 1)::timestamp AT TIME ZONE 'UTC')"))
         {

@@ -62,6 +62,7 @@ public sealed partial class PostgresStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
         var tenant = (await ReadTenantsAsync(connection, "WHERE tenant_id = @id FOR UPDATE", cancellationToken, ("id", tenantId))
             .ConfigureAwait(false)).SingleOrDefault();
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -104,6 +104,39 @@ public sealed class DeletionReachesDerivedDataTests
         Assert.Equal(1, await CountAsync(store, "analytics_fingerprints", window.Tenant)); // B's crash still has it
     }
 
+    [Fact]
+    public async Task A_bulk_deletion_waits_for_a_projection_in_flight_on_postgres_so_its_facts_do_not_survive()
+    {
+        var (store, _, window) = await HandComputedFiguresTests.LoadAsync("postgres");
+        await using var __ = store;
+        await store.Analytics.ExecuteAsync([store.Analytics.Statement("DELETE FROM analytics_commands")]);
+
+        // A projection that has inserted the command facts of p.two but not committed yet (DuckDB has one writer,
+        // so only PostgreSQL can interleave the two transactions).
+        var projection = store.Analytics.ExecuteAsync([
+            store.Analytics.Statement(
+                "INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at) " +
+                "SELECT tenant_id, event_id, device_id, product, CAST(time AT TIME ZONE 'UTC' AS date), 'save', received_at " +
+                "FROM events WHERE name = 'app.command.invoked'"),
+            store.Analytics.Statement("SELECT pg_sleep(1)"),
+        ]);
+        while (await CountAdvisoryLocksAsync(store) == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(5, await store.Store.DeleteEventsAsync(window.Tenant, new BulkDeletion { Product = "p.two" }));
+        await projection;
+
+        Assert.Equal(0, await CountAsync(store, "analytics_commands", window.Tenant));
+    }
+
+    private static async Task<long> CountAdvisoryLocksAsync(TestStore store) =>
+        Convert.ToInt64((await store.Analytics.QueryAsync(store.Analytics.Statement(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted " +
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")))[0][0],
+            System.Globalization.CultureInfo.InvariantCulture);
+
     [Theory]
     [InlineData("duckdb")]
     [InlineData("postgres")]
