@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.RegularExpressions;
 using Candor.Storage.Schema;
 
 namespace Candor.Storage.DuckDb;
@@ -33,28 +33,53 @@ public sealed partial class DuckDbStore
             throw new ArgumentException("A bulk deletion needs a product or a time range.", nameof(selection));
         }
 
-        var sql = new StringBuilder("DELETE FROM events WHERE tenant_id = $tenant");
         var parameters = new List<(string, object?)> { ("tenant", tenantId) };
         if (selection.Product is { } product)
         {
-            sql.Append(" AND product = $product");
             parameters.Add(("product", product));
         }
 
         if (selection.From is { } from)
         {
-            sql.Append(" AND time >= $from");
             parameters.Add(("from", Utc(from)));
         }
 
         if (selection.To is { } to)
         {
-            sql.Append(" AND time < $to");
             parameters.Add(("to", Utc(to)));
         }
 
-        return WriteAsync(() => (long)Execute(_writer, sql.ToString(), [.. parameters]), cancellationToken);
+        string Where(string alias)
+        {
+            return $"{alias}.tenant_id = $tenant"
+                + (selection.Product is null ? "" : $" AND {alias}.product = $product")
+                + (selection.From is null ? "" : $" AND {alias}.time >= $from")
+                + (selection.To is null ? "" : $" AND {alias}.time < $to");
+        }
+
+        return WriteAsync(() => DeleteEventsWithFacts(Where, [.. parameters]), cancellationToken);
     }
+
+    /// <summary>Deletes the events <paramref name="where"/> selects and, in the same transaction, the analytics
+    /// facts derived from them (<see cref="EventDerivedFacts"/>); returns how many events went. Runs on the writer.</summary>
+    private long DeleteEventsWithFacts(Func<string, string> where, (string, object?)[] parameters)
+    {
+        using var transaction = _writer.BeginTransaction();
+        foreach (var statement in EventDerivedFacts.Statements("$tenant", where,
+            day => $"CAST({day} AS TIMESTAMP)", day => $"CAST({day} AS TIMESTAMP) + INTERVAL 1 DAY"))
+        {
+            Execute(_writer, statement, Referenced(statement, parameters));
+        }
+
+        var events = $"DELETE FROM events WHERE {where("events")}";
+        long removed = Execute(_writer, events, Referenced(events, parameters));
+        transaction.Commit();
+        return removed;
+    }
+
+    /// <summary>The parameters a statement uses: DuckDB refuses a statement given parameters it does not name.</summary>
+    private static (string, object?)[] Referenced(string sql, (string Name, object? Value)[] parameters) =>
+        [.. parameters.Where(p => Regex.IsMatch(sql, $@"\${p.Name}\b"))];
 
     /// <inheritdoc />
     public async IAsyncEnumerable<StoredEvent> ReadTenantEventsAsync(Guid tenantId,

@@ -208,11 +208,11 @@ public sealed partial class DuckDbStore
     /// <inheritdoc />
     public Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,
         CancellationToken cancellationToken = default) =>
-        WriteAsync(() => (long)(eventName is null
-            ? Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND received_at < $cutoff",
-                ("tenant", tenantId), ("cutoff", Utc(cutoff)))
-            : Execute(_writer, "DELETE FROM events WHERE tenant_id = $tenant AND received_at < $cutoff AND name = $name",
-                ("tenant", tenantId), ("cutoff", Utc(cutoff)), ("name", eventName))), cancellationToken);
+        WriteAsync(() => eventName is null
+            ? DeleteEventsWithFacts(e => $"{e}.tenant_id = $tenant AND {e}.received_at < $cutoff",
+                [("tenant", tenantId), ("cutoff", Utc(cutoff))])
+            : DeleteEventsWithFacts(e => $"{e}.tenant_id = $tenant AND {e}.received_at < $cutoff AND {e}.name = $name",
+                [("tenant", tenantId), ("cutoff", Utc(cutoff)), ("name", eventName)]), cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(Guid tenantId, DataLevel? level = null, DataCategory? category = null,

@@ -62,17 +62,14 @@ public sealed partial class DuckDbStore
         {
             using var transaction = _writer.BeginTransaction();
             var tenant = ReadTenants(_writer, "WHERE tenant_id = $id", ("id", tenantId)).SingleOrDefault();
-            long events = 0;
-            foreach (var (table, _) in DeviceKeyedTables.All)
+            var removed = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var table in TenantKeyedTables.All)
             {
-                // Derived tables go too: offboarding leaves nothing of the tenant but its audit log.
-                var removed = Execute(_writer, $"DELETE FROM {table} WHERE tenant_id = $id", ("id", tenantId));
-                events += table == "events" ? removed : 0;
+                // Derived and per-tenant tables go too: offboarding leaves nothing of the tenant but its audit log.
+                removed[table] = Execute(_writer, $"DELETE FROM {table} WHERE tenant_id = $id", ("id", tenantId));
             }
 
-            long credentials = Execute(_writer, "DELETE FROM credentials WHERE tenant_id = $id", ("id", tenantId));
-            long policies = Execute(_writer, "DELETE FROM policies WHERE tenant_id = $id", ("id", tenantId));
-            Execute(_writer, "DELETE FROM tenants WHERE tenant_id = $id", ("id", tenantId));
+            var (events, credentials, policies) = (removed["events"], removed["credentials"], removed["policies"]);
             InsertAudit(Offboarding.Record(tenantId, tenant, events, credentials, policies, _time.GetUtcNow()));
             transaction.Commit();
             return events;

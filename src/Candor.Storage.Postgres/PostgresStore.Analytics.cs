@@ -13,6 +13,7 @@ public sealed partial class PostgresStore : IAnalyticsStore
         ArgumentNullException.ThrowIfNull(statements);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
         var affected = new List<long>(statements.Count);
         foreach (var statement in statements)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Candor.Storage.Schema;
 
 namespace Candor.Storage.Postgres;
@@ -14,6 +13,7 @@ public sealed partial class PostgresStore
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var (table, column) in DeviceKeyedTables.All)
         {
             // Table and column names come from the fixed list, never from input.
@@ -34,28 +34,48 @@ public sealed partial class PostgresStore
             throw new ArgumentException("A bulk deletion needs a product or a time range.", nameof(selection));
         }
 
-        var sql = new StringBuilder("DELETE FROM events WHERE tenant_id = @tenant");
+        string Where(string alias) =>
+            $"{alias}.tenant_id = @tenant"
+            + (selection.Product is null ? "" : $" AND {alias}.product = @product")
+            + (selection.From is null ? "" : $" AND {alias}.time >= @from")
+            + (selection.To is null ? "" : $" AND {alias}.time < @to");
         var parameters = new List<(string, object?)> { ("tenant", tenantId) };
         if (selection.Product is { } product)
         {
-            sql.Append(" AND product = @product");
             parameters.Add(("product", product));
         }
 
         if (selection.From is { } from)
         {
-            sql.Append(" AND time >= @from");
             parameters.Add(("from", from));
         }
 
         if (selection.To is { } to)
         {
-            sql.Append(" AND time < @to");
             parameters.Add(("to", to));
         }
 
+        return await DeleteEventsWithFactsAsync(Where, cancellationToken, [.. parameters]).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the events <paramref name="where"/> selects and, in the same transaction, the analytics
+    /// facts derived from them (<see cref="EventDerivedFacts"/>); returns how many events went.</summary>
+    private async Task<long> DeleteEventsWithFactsAsync(Func<string, string> where, CancellationToken cancellationToken,
+        params (string, object?)[] parameters)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(connection, sql.ToString(), cancellationToken, [.. parameters]).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
+        foreach (var statement in EventDerivedFacts.Statements("@tenant", where,
+            day => $"({day}::timestamp AT TIME ZONE 'UTC')", day => $"(({day} + 1)::timestamp AT TIME ZONE 'UTC')"))
+        {
+            await ExecuteAsync(connection, statement, cancellationToken, parameters).ConfigureAwait(false);
+        }
+
+        long removed = await ExecuteAsync(connection, $"DELETE FROM events WHERE {where("events")}", cancellationToken, parameters)
+            .ConfigureAwait(false);
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return removed;
     }
 
     /// <inheritdoc />

@@ -186,11 +186,10 @@ public sealed partial class PostgresStore
     public async Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,
         CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return eventName is null
-            ? await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND received_at < @cutoff", cancellationToken,
+            ? await DeleteEventsWithFactsAsync(e => $"{e}.tenant_id = @tenant AND {e}.received_at < @cutoff", cancellationToken,
                 ("tenant", tenantId), ("cutoff", cutoff)).ConfigureAwait(false)
-            : await ExecuteAsync(connection, "DELETE FROM events WHERE tenant_id = @tenant AND received_at < @cutoff AND name = @name",
+            : await DeleteEventsWithFactsAsync(e => $"{e}.tenant_id = @tenant AND {e}.received_at < @cutoff AND {e}.name = @name",
                 cancellationToken, ("tenant", tenantId), ("cutoff", cutoff), ("name", eventName)).ConfigureAwait(false);
     }
 

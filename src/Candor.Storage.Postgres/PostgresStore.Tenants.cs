@@ -62,20 +62,18 @@ public sealed partial class PostgresStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockDerivedDataAsync(connection, cancellationToken).ConfigureAwait(false);
         var tenant = (await ReadTenantsAsync(connection, "WHERE tenant_id = @id FOR UPDATE", cancellationToken, ("id", tenantId))
             .ConfigureAwait(false)).SingleOrDefault();
-        long events = 0;
-        foreach (var (table, _) in DeviceKeyedTables.All)
+        var removed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var table in TenantKeyedTables.All)
         {
-            // Derived tables go too: offboarding leaves nothing of the tenant but its audit log.
-            var removed = await ExecuteAsync(connection, $"DELETE FROM {table} WHERE tenant_id = @id", cancellationToken, ("id", tenantId))
+            // Derived and per-tenant tables go too: offboarding leaves nothing of the tenant but its audit log.
+            removed[table] = await ExecuteAsync(connection, $"DELETE FROM {table} WHERE tenant_id = @id", cancellationToken, ("id", tenantId))
                 .ConfigureAwait(false);
-            events += table == "events" ? removed : 0;
         }
 
-        long credentials = await ExecuteAsync(connection, "DELETE FROM credentials WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);
-        long policies = await ExecuteAsync(connection, "DELETE FROM policies WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);
-        await ExecuteAsync(connection, "DELETE FROM tenants WHERE tenant_id = @id", cancellationToken, ("id", tenantId)).ConfigureAwait(false);
+        var (events, credentials, policies) = (removed["events"], removed["credentials"], removed["policies"]);
         await InsertAuditAsync(connection, Offboarding.Record(tenantId, tenant, events, credentials, policies, _time.GetUtcNow()),
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);

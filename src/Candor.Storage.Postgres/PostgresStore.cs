@@ -14,6 +14,11 @@ public sealed partial class PostgresStore : ICandorStore
     /// <summary>The advisory lock that serialises <see cref="MigrateAsync"/> across processes ("candor" in ASCII).</summary>
     private const long MigrationLockKey = 0x63616e646f72;
 
+    /// <summary>Taken (for the transaction) by every analytics write and every deletion of events, so that the
+    /// projector never inserts facts of events a concurrent deletion is removing after that deletion has removed
+    /// their facts: with the lock, one of the two sees the other's committed result. DuckDB has one writer anyway.</summary>
+    private const long DerivedDataLockKey = 0x63616e646f73;
+
     private const string UniqueViolation = "23505";
     private const string DeadlockDetected = "40P01";
     private const string SerializationFailure = "40001";
@@ -103,6 +108,9 @@ public sealed partial class PostgresStore : ICandorStore
 
         return command;
     }
+
+    private static Task LockDerivedDataAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("key", DerivedDataLockKey));
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
