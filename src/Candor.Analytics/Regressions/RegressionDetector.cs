@@ -48,7 +48,7 @@ internal sealed record RegressionOptions
 /// its q-value is at most <see cref="RegressionOptions.Alpha"/> and its effect passes the minimum ratio.</summary>
 internal sealed class RegressionDetector(HealthQueries queries, RegressionOptions options)
 {
-    private const string P95Duration = "{p95:d.duration_ms}";
+    private const string P95Duration = "{p95:duration_ms}";
 
     private IAnalyticsStore Store => queries.Store;
 
@@ -122,6 +122,8 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
         // One row per (product, version, role): role 1 is the new version, 0 its baseline versions.
         var parameters = new List<object?> { window.Tenant, window.FromText, window.ToText };
         var values = new StringBuilder();
+        var products = new List<string>();
+        var versions = new List<string>();
         foreach (var (product, newer, baseline) in pairs)
         {
             foreach (var (version, role) in baseline.Select(b => (b, 0)).Append((newer, 1)))
@@ -129,51 +131,34 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
                 values.Append(values.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
                     $"(${parameters.Count + 1}, ${parameters.Count + 2}, {role})");
                 parameters.AddRange([product, version]);
+                products.Add(string.Create(CultureInfo.InvariantCulture, $"${parameters.Count - 1}"));
+                versions.Add(string.Create(CultureInfo.InvariantCulture, $"${parameters.Count}"));
             }
         }
 
-        // Two scans: the p95 and count of each side in one pass (the only percentile work), then how many durations of
-        // each side lie above the baseline's p95, a plain count against a small join.
-        var quantiles = await Store.QueryAsync(Store.Statement(
-            $"""
-            WITH pairs (product, version, role) AS (VALUES {values})
-            SELECT d.product, d.operation, p.role, count(*), {P95Duration}
-            FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version
-            WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
-            GROUP BY d.product, d.operation, p.role
-            """, [.. parameters]), cancellationToken).ConfigureAwait(false);
-        var thresholds = quantiles.Where(r => Cell.Long(r[2]) == 0 && Cell.Long(r[3]) >= options.MinimumDurations).ToList();
-        if (thresholds.Count == 0)
-        {
-            return tests;
-        }
-
-        var limits = new StringBuilder();
-        foreach (var row in thresholds)
-        {
-            limits.Append(limits.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"(${parameters.Count + 1}, ${parameters.Count + 2}, CAST(${parameters.Count + 3} AS FLOAT8))");
-            parameters.AddRange([Cell.Text(row[0]), Cell.Text(row[1]), Cell.Double(row[4])]);
-        }
-
-        var above = await Store.QueryAsync(Store.Statement(
+        // One statement, one scan of the fact table: the plain IN lists (implied by the join) are checked against the
+        // row groups' min/max, so only the compared pairs are read (the projector keeps the table sorted by product,
+        // operation and version); those rows are materialised once, then give the p95 and count of each side (the only
+        // percentile work) and how many durations of each side lie above the baseline's p95.
+        var rows = await Store.QueryAsync(Store.Statement(
             $"""
             WITH pairs (product, version, role) AS (VALUES {values}),
-            limits (product, operation, q) AS (VALUES {limits})
-            SELECT d.product, d.operation, p.role, count(*)
-            FROM analytics_durations d
-            JOIN pairs p ON d.product = p.product AND d.app_version = p.version
-            JOIN limits l ON l.product = d.product AND l.operation = d.operation
-            WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE) AND d.duration_ms > l.q
-            GROUP BY d.product, d.operation, p.role
+            tested AS MATERIALIZED (
+                SELECT d.product, d.operation, p.role, d.duration_ms
+                FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version
+                WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
+                  AND d.product IN ({string.Join(", ", products)})
+                  AND d.app_version IN ({string.Join(", ", versions)})),
+            sides AS MATERIALIZED (
+                SELECT product, operation, role, count(*) AS n, {P95Duration} AS p95 FROM tested GROUP BY product, operation, role),
+            above AS (
+                SELECT t.product, t.operation, t.role, count(*) AS n
+                FROM tested t JOIN sides b ON b.product = t.product AND b.operation = t.operation AND b.role = 0
+                WHERE t.duration_ms > b.p95
+                GROUP BY t.product, t.operation, t.role)
+            SELECT s.product, s.operation, s.role, s.n, coalesce(a.n, 0), s.p95
+            FROM sides s LEFT JOIN above a ON a.product = s.product AND a.operation = s.operation AND a.role = s.role
             """, [.. parameters]), cancellationToken).ConfigureAwait(false);
-        var aboveBy = above.ToDictionary(r => (Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2])), r => Cell.Long(r[3]));
-
-        // Rows as before: product, operation, role, count, count above, p95.
-        var rows = quantiles.Select(r => new object?[]
-        {
-            r[0], r[1], r[2], r[3], aboveBy.GetValueOrDefault((Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2]))), r[4],
-        }).ToList();
 
         foreach (var op in rows.GroupBy(r => (Product: Cell.Text(r[0]), Operation: Cell.Text(r[1]))))
         {
