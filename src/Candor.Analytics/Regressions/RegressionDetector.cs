@@ -48,7 +48,7 @@ internal sealed record RegressionOptions
 /// its q-value is at most <see cref="RegressionOptions.Alpha"/> and its effect passes the minimum ratio.</summary>
 internal sealed class RegressionDetector(HealthQueries queries, RegressionOptions options)
 {
-    private const string P95Duration = "{p95:duration_ms}";
+    private const string P95Duration = "{p95:d.duration_ms}";
 
     private IAnalyticsStore Store => queries.Store;
 
@@ -58,7 +58,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
 
         // The spike tests need nothing of the version comparison: they run beside it.
         var spikes = SpikeTestsAsync(window, cancellationToken);
-        var health = await queries.ReleaseHealthAsync(window with { Version = null }, daily: false, cancellationToken).ConfigureAwait(false);
+        var health = await SessionsPerVersionAsync(window with { Version = null }, cancellationToken).ConfigureAwait(false);
         var pairs = new List<(string Product, string Newer, IReadOnlyList<string> Baseline)>();
         foreach (var product in health.GroupBy(h => h.Product, StringComparer.Ordinal))
         {
@@ -72,7 +72,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             // replaces its predecessor, leaving it a small sample), the next older versions are pooled with it until
             // the two samples are about as large: balanced samples give the test its power.
             var newer = versions[0];
-            var baseline = new List<ReleaseHealth>();
+            var baseline = new List<VersionSessions>();
             var target = Math.Max(options.MinimumSessions, newer.Sessions);
             foreach (var older in versions.Skip(1))
             {
@@ -110,6 +110,24 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
         ];
     }
 
+    private sealed record VersionSessions(string Product, string Version, long Sessions, long CrashedSessions);
+
+    /// <summary>Sessions and crashed sessions per product and version: the release-health counts the crash-rate test
+    /// uses, without the distinct-device counts release health also takes (half its cost).</summary>
+    private async Task<List<VersionSessions>> SessionsPerVersionAsync(HealthWindow window, CancellationToken cancellationToken)
+    {
+        var (filter, parameters) = HealthQueries.Filter(window, "s.");
+        var rows = await Store.QueryAsync(Store.Statement(
+            $"""
+            SELECT s.product, s.app_version, count(*), count(c.session_id)
+            FROM analytics_sessions s
+            LEFT JOIN (SELECT DISTINCT session_id FROM analytics_crashes WHERE tenant_id = $1) c ON c.session_id = s.session_id
+            WHERE s.tenant_id = $1 AND s.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE){filter}
+            GROUP BY s.product, s.app_version
+            """, [.. parameters]), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new VersionSessions(Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2]), Cell.Long(r[3])))];
+    }
+
     private async Task<List<(RegressionFinding, bool)>> DurationTestsAsync(HealthWindow window,
         List<(string Product, string Newer, IReadOnlyList<string> Baseline)> pairs, CancellationToken cancellationToken)
     {
@@ -122,8 +140,6 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
         // One row per (product, version, role): role 1 is the new version, 0 its baseline versions.
         var parameters = new List<object?> { window.Tenant, window.FromText, window.ToText };
         var values = new StringBuilder();
-        var products = new List<string>();
-        var versions = new List<string>();
         foreach (var (product, newer, baseline) in pairs)
         {
             foreach (var (version, role) in baseline.Select(b => (b, 0)).Append((newer, 1)))
@@ -131,34 +147,57 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
                 values.Append(values.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
                     $"(${parameters.Count + 1}, ${parameters.Count + 2}, {role})");
                 parameters.AddRange([product, version]);
-                products.Add(string.Create(CultureInfo.InvariantCulture, $"${parameters.Count - 1}"));
-                versions.Add(string.Create(CultureInfo.InvariantCulture, $"${parameters.Count}"));
             }
         }
 
-        // One statement, one scan of the fact table: the plain IN lists (implied by the join) are checked against the
-        // row groups' min/max, so only the compared pairs are read (the projector keeps the table sorted by product,
-        // operation and version); those rows are materialised once, then give the p95 and count of each side (the only
-        // percentile work) and how many durations of each side lie above the baseline's p95.
-        var rows = await Store.QueryAsync(Store.Statement(
+        // Two scans: the p95 and count of each side in one pass (the only percentile work), then how many durations of
+        // each side lie above the baseline's p95, a plain count against a small join.
+        var quantiles = await Store.QueryAsync(Store.Statement(
             $"""
-            WITH pairs (product, version, role) AS (VALUES {values}),
-            tested AS MATERIALIZED (
-                SELECT d.product, d.operation, p.role, d.duration_ms
-                FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version
-                WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
-                  AND d.product IN ({string.Join(", ", products)})
-                  AND d.app_version IN ({string.Join(", ", versions)})),
-            sides AS MATERIALIZED (
-                SELECT product, operation, role, count(*) AS n, {P95Duration} AS p95 FROM tested GROUP BY product, operation, role),
-            above AS (
-                SELECT t.product, t.operation, t.role, count(*) AS n
-                FROM tested t JOIN sides b ON b.product = t.product AND b.operation = t.operation AND b.role = 0
-                WHERE t.duration_ms > b.p95
-                GROUP BY t.product, t.operation, t.role)
-            SELECT s.product, s.operation, s.role, s.n, coalesce(a.n, 0), s.p95
-            FROM sides s LEFT JOIN above a ON a.product = s.product AND a.operation = s.operation AND a.role = s.role
+            WITH pairs (product, version, role) AS (VALUES {values})
+            SELECT d.product, d.operation, p.role, count(*), {P95Duration}
+            FROM analytics_durations d JOIN pairs p ON d.product = p.product AND d.app_version = p.version
+            WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)
+            GROUP BY d.product, d.operation, p.role
             """, [.. parameters]), cancellationToken).ConfigureAwait(false);
+        var thresholds = quantiles.Where(r => Cell.Long(r[2]) == 0 && Cell.Long(r[3]) >= options.MinimumDurations).ToList();
+        if (thresholds.Count == 0)
+        {
+            return tests;
+        }
+
+        // The second scan counts the durations above the baseline's p95 through one join against a table of
+        // (product, version, operation, role, p95): one probe per duration instead of one per join.
+        var limits = new StringBuilder();
+        var second = new List<object?> { window.Tenant, window.FromText, window.ToText };
+        foreach (var row in thresholds)
+        {
+            var (product, operation, q) = (Cell.Text(row[0]), Cell.Text(row[1]), Cell.Double(row[4]));
+            var pair = pairs.First(p => p.Product == product);
+            foreach (var (version, role) in pair.Baseline.Select(b => (b, 0)).Append((pair.Newer, 1)))
+            {
+                limits.Append(limits.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                    $"(${second.Count + 1}, ${second.Count + 2}, ${second.Count + 3}, {role}, CAST(${second.Count + 4} AS FLOAT8))");
+                second.AddRange([product, version, operation, q]);
+            }
+        }
+
+        var above = await Store.QueryAsync(Store.Statement(
+            $"""
+            WITH limits (product, version, operation, role, q) AS (VALUES {limits})
+            SELECT d.product, d.operation, l.role, count(*)
+            FROM analytics_durations d
+            JOIN limits l ON l.product = d.product AND l.version = d.app_version AND l.operation = d.operation
+            WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE) AND d.duration_ms > l.q
+            GROUP BY d.product, d.operation, l.role
+            """, [.. second]), cancellationToken).ConfigureAwait(false);
+        var aboveBy = above.ToDictionary(r => (Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2])), r => Cell.Long(r[3]));
+
+        // Rows as before: product, operation, role, count, count above, p95.
+        var rows = quantiles.Select(r => new object?[]
+        {
+            r[0], r[1], r[2], r[3], aboveBy.GetValueOrDefault((Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2]))), r[4],
+        }).ToList();
 
         foreach (var op in rows.GroupBy(r => (Product: Cell.Text(r[0]), Operation: Cell.Text(r[1]))))
         {
