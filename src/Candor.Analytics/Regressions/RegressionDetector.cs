@@ -58,7 +58,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
 
         // The spike tests need nothing of the version comparison: they run beside it.
         var spikes = SpikeTestsAsync(window, cancellationToken);
-        var health = await queries.ReleaseHealthAsync(window with { Version = null }, daily: false, cancellationToken).ConfigureAwait(false);
+        var health = await SessionsPerVersionAsync(window with { Version = null }, cancellationToken).ConfigureAwait(false);
         var pairs = new List<(string Product, string Newer, IReadOnlyList<string> Baseline)>();
         foreach (var product in health.GroupBy(h => h.Product, StringComparer.Ordinal))
         {
@@ -72,7 +72,7 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             // replaces its predecessor, leaving it a small sample), the next older versions are pooled with it until
             // the two samples are about as large: balanced samples give the test its power.
             var newer = versions[0];
-            var baseline = new List<ReleaseHealth>();
+            var baseline = new List<VersionSessions>();
             var target = Math.Max(options.MinimumSessions, newer.Sessions);
             foreach (var older in versions.Skip(1))
             {
@@ -108,6 +108,24 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             .. tests.Select((t, i) => t.Finding with { QValue = q[i], Significant = t.Effect && q[i] <= options.Alpha })
                 .OrderByDescending(f => f.Significant).ThenBy(f => f.QValue).ThenBy(f => f.DedupKey, StringComparer.Ordinal),
         ];
+    }
+
+    private sealed record VersionSessions(string Product, string Version, long Sessions, long CrashedSessions);
+
+    /// <summary>Sessions and crashed sessions per product and version: the release-health counts the crash-rate test
+    /// uses, without the distinct-device counts release health also takes (half its cost).</summary>
+    private async Task<List<VersionSessions>> SessionsPerVersionAsync(HealthWindow window, CancellationToken cancellationToken)
+    {
+        var (filter, parameters) = HealthQueries.Filter(window, "s.");
+        var rows = await Store.QueryAsync(Store.Statement(
+            $"""
+            SELECT s.product, s.app_version, count(*), count(c.session_id)
+            FROM analytics_sessions s
+            LEFT JOIN (SELECT DISTINCT session_id FROM analytics_crashes WHERE tenant_id = $1) c ON c.session_id = s.session_id
+            WHERE s.tenant_id = $1 AND s.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE){filter}
+            GROUP BY s.product, s.app_version
+            """, [.. parameters]), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new VersionSessions(Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2]), Cell.Long(r[3])))];
     }
 
     private async Task<List<(RegressionFinding, bool)>> DurationTestsAsync(HealthWindow window,
@@ -148,25 +166,31 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             return tests;
         }
 
+        // The second scan counts the durations above the baseline's p95 through one join against a table of
+        // (product, version, operation, role, p95): one probe per duration instead of one per join.
         var limits = new StringBuilder();
+        var second = new List<object?> { window.Tenant, window.FromText, window.ToText };
         foreach (var row in thresholds)
         {
-            limits.Append(limits.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"(${parameters.Count + 1}, ${parameters.Count + 2}, CAST(${parameters.Count + 3} AS FLOAT8))");
-            parameters.AddRange([Cell.Text(row[0]), Cell.Text(row[1]), Cell.Double(row[4])]);
+            var (product, operation, q) = (Cell.Text(row[0]), Cell.Text(row[1]), Cell.Double(row[4]));
+            var pair = pairs.First(p => p.Product == product);
+            foreach (var (version, role) in pair.Baseline.Select(b => (b, 0)).Append((pair.Newer, 1)))
+            {
+                limits.Append(limits.Length == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                    $"(${second.Count + 1}, ${second.Count + 2}, ${second.Count + 3}, {role}, CAST(${second.Count + 4} AS FLOAT8))");
+                second.AddRange([product, version, operation, q]);
+            }
         }
 
         var above = await Store.QueryAsync(Store.Statement(
             $"""
-            WITH pairs (product, version, role) AS (VALUES {values}),
-            limits (product, operation, q) AS (VALUES {limits})
-            SELECT d.product, d.operation, p.role, count(*)
+            WITH limits (product, version, operation, role, q) AS (VALUES {limits})
+            SELECT d.product, d.operation, l.role, count(*)
             FROM analytics_durations d
-            JOIN pairs p ON d.product = p.product AND d.app_version = p.version
-            JOIN limits l ON l.product = d.product AND l.operation = d.operation
+            JOIN limits l ON l.product = d.product AND l.version = d.app_version AND l.operation = d.operation
             WHERE d.tenant_id = $1 AND d.day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE) AND d.duration_ms > l.q
-            GROUP BY d.product, d.operation, p.role
-            """, [.. parameters]), cancellationToken).ConfigureAwait(false);
+            GROUP BY d.product, d.operation, l.role
+            """, [.. second]), cancellationToken).ConfigureAwait(false);
         var aboveBy = above.ToDictionary(r => (Cell.Text(r[0]), Cell.Text(r[1]), Cell.Long(r[2])), r => Cell.Long(r[3]));
 
         // Rows as before: product, operation, role, count, count above, p95.

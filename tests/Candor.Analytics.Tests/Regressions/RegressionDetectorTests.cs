@@ -100,6 +100,40 @@ public sealed class RegressionDetectorTests
         Assert.DoesNotContain(findings, f => f.Significant);
     }
 
+    [Theory]
+    [InlineData("duckdb")]
+    [InlineData("postgres")]
+    public async Task Duration_test_figures_equal_the_ones_computed_from_the_raw_durations(string backend)
+    {
+        await using var store = await TestStore.OpenAsync(backend);
+        var tenant = Guid.NewGuid();
+        var fleet = Synthetic(tenant, planted: true, seed: 11);
+        await store.Store.AppendAsync(fleet.Events);
+        await new AnalyticsProjector(store.Analytics).RunAsync();
+        var findings = await new RegressionDetector(new HealthQueries(store.Analytics), new RegressionOptions())
+            .DetectAsync(new HealthWindow(tenant, First, Last));
+
+        // The discrete p95 (the smallest duration with at least 95 % at or below it), the sample sizes and the shares
+        // above the baseline's p95, from the events themselves.
+        double[] Durations(string product, string version) =>
+        [
+            .. fleet.Events.Where(e => e.Name == "app.operation.completed" && e.Product == product && e.AppVersion == version)
+                .Select(e => System.Text.Json.JsonDocument.Parse(e.Data).RootElement.GetProperty("durationMs").GetDouble()).Order(),
+        ];
+        static double P95(double[] sorted) => sorted[(int)Math.Ceiling(0.95 * sorted.Length) - 1];
+        foreach (var (product, older, newer) in new[] { ("p.reg", "3.9.0", "3.10.0"), ("p.steady", "5.0.1", "5.0.2") })
+        {
+            double[] d0 = Durations(product, older), d1 = Durations(product, newer);
+            var finding = Assert.Single(findings, f => f.Kind == "duration_p95" && f.Product == product);
+            Assert.Equal((older, newer, "sync"), (finding.BaselineVersion, finding.Version, finding.Subject));
+            Assert.Equal((P95(d0), P95(d1), (long)d0.Length, (long)d1.Length),
+                (finding.Baseline, finding.Current, finding.BaselineSamples, finding.CurrentSamples));
+            var limit = P95(d0);
+            Assert.Equal(Statistics.TwoProportionGreater(d0.LongCount(v => v > limit), d0.Length, d1.LongCount(v => v > limit), d1.Length),
+                finding.PValue, 12);
+        }
+    }
+
     [Fact]
     public void Two_proportion_test_matches_a_hand_computed_z()
     {
