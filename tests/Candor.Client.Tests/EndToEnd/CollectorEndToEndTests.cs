@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Candor.Client.Tests.Infrastructure;
 using Candor.Server;
-using DuckDB.NET.Data;
-using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,12 +18,12 @@ public sealed class CollectorEndToEndTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public async Task Exactly_the_events_the_policy_allows_arrive_and_planted_personal_data_never_reaches_a_stored_value()
     {
-        var server = await StartServerAsync();
+        var server = await LoopbackCollector.StartAsync(_temp.Sub("server"));
         TenantCredentials tenant;
         try
         {
             tenant = await server.CreateTenantAsync("contoso", TestCatalogs.Shipped.Family.Id);
-            await PutPolicyAsync(server.Address, tenant.AdminToken, """
+            await LoopbackCollector.PutPolicyAsync(server.Address, tenant.AdminToken, """
                 {"collection":"on","levels":["required"],"categories":["product_and_service_performance","software_setup_and_inventory"],"retentionDays":90,"uploadIntervalSeconds":60}
                 """);
 
@@ -54,7 +50,7 @@ public sealed class CollectorEndToEndTests(ITestOutputHelper output) : IDisposab
             await server.DisposeAsync();
         }
 
-        var stored = ReadStore(tenant.TenantId);
+        var stored = LoopbackCollector.ReadStore(_temp.Sub("server"), tenant.TenantId);
         var names = stored.Select(r => r.Name).Order().ToList();
         // Usage (session, work order) and device configuration are outside the policy: none of them may arrive.
         string[] expected =
@@ -71,7 +67,7 @@ public sealed class CollectorEndToEndTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public async Task A_client_killed_and_restarted_mid_stream_loses_no_acknowledged_event_and_duplicates_none()
     {
-        var server = await StartServerAsync();
+        var server = await LoopbackCollector.StartAsync(_temp.Sub("server"));
         var acknowledged = new HashSet<int>();
         TenantCredentials tenant;
         try
@@ -128,7 +124,7 @@ public sealed class CollectorEndToEndTests(ITestOutputHelper output) : IDisposab
             await server.DisposeAsync();
         }
 
-        var counts = ReadStore(tenant.TenantId)
+        var counts = LoopbackCollector.ReadStore(_temp.Sub("server"), tenant.TenantId)
             .Where(r => r.Name == "fieldservice.sync.completed")
             .Select(r => JsonDocument.Parse(r.Data).RootElement.GetProperty("recordCount").GetInt32())
             .ToList();
@@ -151,45 +147,4 @@ public sealed class CollectorEndToEndTests(ITestOutputHelper output) : IDisposab
         AutomaticUpload = false,
         CaptureUnhandledExceptions = false,
     };
-
-    private async Task<CandorServerHandle> StartServerAsync()
-    {
-        var options = new CandorServerOptions
-        {
-            Urls = "http://127.0.0.1:0",
-            DataDirectory = _temp.Sub("server"),
-            LogLevel = LogLevel.Warning,
-        };
-        options.Catalogs.Add(TestCatalogs.Shipped);
-        return await CandorServer.StartAsync(options);
-    }
-
-    private static async Task PutPolicyAsync(Uri server, string adminToken, string policy)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(server, "v1/admin/policy"))
-        {
-            Content = new StringContent(policy, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-        using var response = await http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"PUT /v1/admin/policy: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private List<(string Name, string Category, string Data)> ReadStore(Guid tenantId)
-    {
-        using var connection = new DuckDBConnection("Data Source=" + Path.Combine(_temp.Sub("server"), "candor.duckdb"));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, category, data FROM events WHERE tenant_id = $tenant";
-        command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-        using var reader = command.ExecuteReader();
-        var rows = new List<(string, string, string)>();
-        while (reader.Read())
-        {
-            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        }
-
-        return rows;
-    }
 }

@@ -1,14 +1,9 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Candor.Client.Diagnostics;
 using Candor.Client.Queue;
 using Candor.Client.Tests.Infrastructure;
 using Candor.Core.Model;
-using Candor.Server;
-using DuckDB.NET.Data;
-using Microsoft.Extensions.Logging;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -34,13 +29,13 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
     public async Task The_sample_app_delivers_exactly_the_events_the_policy_allows_and_none_of_its_planted_personal_data()
     {
         var data = _temp.Sub("device");
-        var server = await StartServerAsync();
+        var server = await LoopbackCollector.StartAsync(_temp.Sub("server"));
         Guid tenantId;
         try
         {
             var tenant = await server.CreateTenantAsync("contoso", TestCatalogs.Shipped.Family.Id);
             tenantId = tenant.TenantId;
-            await PutPolicyAsync(server.Address, tenant.AdminToken, Policy);
+            await LoopbackCollector.PutPolicyAsync(server.Address, tenant.AdminToken, Policy);
             // Three sessions: the second ends with a child process that dies of an exception whose message names
             // jane.doe@contoso.com and a home path; its app.crashed is uploaded by the third session.
             var (exit, stdout) = await RunSampleAsync(server.Address, tenant.IngestionKey, data, sessions: 3, killAfter: null);
@@ -52,7 +47,7 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
             await server.DisposeAsync();
         }
 
-        var stored = ReadStore(tenantId);
+        var stored = LoopbackCollector.ReadStore(_temp.Sub("server"), tenantId);
         var transcript = CandorClient.ReadTranscript(data);
         var names = stored.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine(string.Join(", ", names.OrderBy(n => n.Key).Select(n => n.Key + "=" + n.Value)));
@@ -85,14 +80,14 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
     public async Task The_sample_app_killed_mid_run_and_restarted_loses_no_persisted_event_and_stores_none_twice()
     {
         var data = _temp.Sub("device");
-        var server = await StartServerAsync();
+        var server = await LoopbackCollector.StartAsync(_temp.Sub("server"));
         Guid tenantId;
         var persistedAtKill = new HashSet<string>();
         try
         {
             var tenant = await server.CreateTenantAsync("fabrikam", TestCatalogs.Shipped.Family.Id);
             tenantId = tenant.TenantId;
-            await PutPolicyAsync(server.Address, tenant.AdminToken, Policy);
+            await LoopbackCollector.PutPolicyAsync(server.Address, tenant.AdminToken, Policy);
             var random = new Random(1129);
             for (var run = 0; run < 3; run++)
             {
@@ -127,7 +122,7 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
             await server.DisposeAsync();
         }
 
-        var stored = ReadStore(tenantId).Select(r => r.Id).ToList();
+        var stored = LoopbackCollector.ReadStore(_temp.Sub("server"), tenantId).Select(r => r.Id).ToList();
         var transcript = CandorClient.ReadTranscript(data);
         var sent = transcript.Where(t => t.Outcome == "accepted").Select(EventId).ToList();
         output.WriteLine($"{persistedAtKill.Count} events were on disk and unsent at the kills; {sent.Count} uploads accepted; {stored.Count} stored");
@@ -180,46 +175,5 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
         }
 
         return (process.ExitCode, await reading);
-    }
-
-    private async Task<CandorServerHandle> StartServerAsync()
-    {
-        var options = new CandorServerOptions
-        {
-            Urls = "http://127.0.0.1:0",
-            DataDirectory = _temp.Sub("server"),
-            LogLevel = LogLevel.Warning,
-        };
-        options.Catalogs.Add(TestCatalogs.Shipped);
-        return await CandorServer.StartAsync(options);
-    }
-
-    private static async Task PutPolicyAsync(Uri server, string adminToken, string policy)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(server, "v1/admin/policy"))
-        {
-            Content = new StringContent(policy, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
-        using var response = await http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"PUT /v1/admin/policy: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private List<(string Id, string Name, string Category, string Data)> ReadStore(Guid tenantId)
-    {
-        using var connection = new DuckDBConnection("Data Source=" + Path.Combine(_temp.Sub("server"), "candor.duckdb"));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT CAST(event_id AS VARCHAR), name, category, data FROM events WHERE tenant_id = $tenant";
-        command.Parameters.Add(new DuckDBParameter("tenant", tenantId));
-        using var reader = command.ExecuteReader();
-        var rows = new List<(string, string, string, string)>();
-        while (reader.Read())
-        {
-            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-        }
-
-        return rows;
     }
 }
