@@ -204,8 +204,38 @@ internal static class DemoCommand
         HealthReport.Releases(o, await health.GetAsync("releases", [("product", FailurePatterns.RegressionProduct)], cancellationToken));
         o.WriteLine("   Regressions (newest version vs its predecessor, failure spikes; Benjamini-Hochberg at 1%):");
         HealthReport.Regressions(o, await health.GetAsync("regressions", [], cancellationToken), significantOnly: true);
+        await MarkOldReleasesVulnerableAsync(o, health, cancellationToken);
         o.WriteLine("   Versions in use over the last 7 days (devices behind the newest release):");
         HealthReport.Versions(o, await health.GetAsync("versions", [], cancellationToken), details: false);
+    }
+
+    /// <summary>Shows the "secure and up to date" purpose: the administrator marks the releases of the regression
+    /// product that are two or more behind as vulnerable (an illustrative advisory; audited like any mark), and the
+    /// version inventory then counts the devices still on them.</summary>
+    private static async Task MarkOldReleasesVulnerableAsync(TextWriter o, HealthClient health, CancellationToken cancellationToken)
+    {
+        var products = (await health.GetAsync("versions", [], cancellationToken)).AsArray();
+        var product = products.FirstOrDefault(p => (string?)p!["product"] == FailurePatterns.RegressionProduct);
+        var old = product?["versions"]!.AsArray()
+            .Where(v => v!["releasesBehind"]!.GetValue<int>() >= 2)
+            .Select(v => (string)v!["version"]!)
+            .ToList();
+        if (old is not { Count: > 0 })
+        {
+            return;
+        }
+
+        old.Sort(Candor.Analytics.Versions.AppVersionComparer.Instance);
+        var mark = new System.Text.Json.Nodes.JsonObject
+        {
+            ["product"] = FailurePatterns.RegressionProduct,
+            ["minVersion"] = old[0],
+            ["maxVersion"] = old[^1],
+            ["advisory"] = "Demo advisory: releases two or more behind lack a security fix (illustrative).",
+        };
+        await health.SendAsync(HttpMethod.Post, "vulnerable", mark.ToJsonString(), cancellationToken);
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   Marked {FailurePatterns.RegressionProduct} {old[0]} to {old[^1]} vulnerable (audited; './candor health vulnerable list')."));
     }
 
     private static async Task<CandorServerHandle> StartAsync(CandorServerOptions options, CancellationToken cancellationToken)

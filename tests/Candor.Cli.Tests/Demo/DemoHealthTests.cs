@@ -25,5 +25,13 @@ public sealed class DemoHealthTests : IDisposable
         Assert.Contains(lines, l => l.Contains("REGRESSION d365.field-service", StringComparison.Ordinal) && l.Contains("p95 of fieldservice.sync.completed", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("REGRESSION", StringComparison.Ordinal) && !l.Contains("d365.field-service", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("d365.field-service", StringComparison.Ordinal) && l.Contains("behind", StringComparison.Ordinal));
+
+        // The old field-service releases are marked vulnerable, and the inventory counts the devices still on them.
+        Assert.Contains(lines, l => l.StartsWith("   Marked d365.field-service ", StringComparison.Ordinal));
+        var inventory = lines.Single(l => l.TrimStart().StartsWith("d365.field-service ", StringComparison.Ordinal) && l.Contains("on vulnerable", StringComparison.Ordinal));
+        var onVulnerable = int.Parse(inventory[(inventory.IndexOf("on vulnerable", StringComparison.Ordinal) + "on vulnerable".Length)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(onVulnerable > 0, inventory);
+        Assert.DoesNotContain(lines, l => !l.TrimStart().StartsWith("d365.field-service ", StringComparison.Ordinal) && l.Contains("on vulnerable", StringComparison.Ordinal)
+            && !l.TrimEnd().EndsWith("on vulnerable     0", StringComparison.Ordinal));
     }
 }
