@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Candor.Analytics.Failures;
 using Candor.Analytics.Sql;
 using Candor.Storage;
@@ -81,8 +82,12 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         """),
     ];
 
-    /// <summary>Milliseconds each step of the last run took (for the benchmark).</summary>
-    public IReadOnlyList<(string Step, double Milliseconds)> LastRun { get; private set; } = [];
+    /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (one activity per fact
+    /// table, named after it, then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
+    /// or a benchmark's listener. Without a listener no activity is created.</summary>
+    public const string ActivitySourceName = "Candor.Analytics.Projection";
+
+    private static readonly ActivitySource Tracing = new(ActivitySourceName);
 
     /// <summary>Projects every event received since the last run; returns how many facts were added.</summary>
     public async Task<long> RunAsync(CancellationToken cancellationToken = default)
@@ -106,21 +111,20 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
             // One transaction per fact table, the watermark last: a run that stops half-way is simply repeated from
             // the old watermark, and the anti-join skips what it had already inserted.
             long added = 0;
-            var timings = new List<(string, double)>();
             foreach (var (table, sql) in FactInserts)
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                using var step = Tracing.StartActivity(table);
                 added += (await store.ExecuteAsync([store.Statement(sql, from, to)], cancellationToken).ConfigureAwait(false))[0];
-                timings.Add((table, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             }
 
             await store.ExecuteAsync([store.Statement(
                 "INSERT INTO analytics_watermark (projection, watermark) VALUES ('events', $1) " +
                 "ON CONFLICT (projection) DO UPDATE SET watermark = excluded.watermark", to)], cancellationToken).ConfigureAwait(false);
-            var fingerprinting = System.Diagnostics.Stopwatch.GetTimestamp();
-            await FingerprintAsync(cancellationToken).ConfigureAwait(false);
-            timings.Add(("fingerprints", System.Diagnostics.Stopwatch.GetElapsedTime(fingerprinting).TotalMilliseconds));
-            LastRun = timings;
+            using (Tracing.StartActivity("fingerprints"))
+            {
+                await FingerprintAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return added;
         }
         finally

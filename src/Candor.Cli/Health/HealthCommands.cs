@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Candor.Cli.Health;
 
 /// <summary><c>candor health ...</c>: the fleet's health from a running collector's analytics API (docs/analytics.md),
-/// marking vulnerable versions, alerts, and the analytics benchmark.</summary>
+/// marking vulnerable versions and alerts.</summary>
 internal static class HealthCommands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -39,7 +39,6 @@ internal static class HealthCommands
         health.Subcommands.Add(alerts);
         health.Subcommands.Add(Vulnerable());
         health.Subcommands.Add(Refresh());
-        health.Subcommands.Add(HealthBench.Create());
         return health;
     }
 

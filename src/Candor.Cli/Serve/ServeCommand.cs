@@ -19,7 +19,7 @@ internal static class ServeCommand
         var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: docs/operations.md)." };
         var catalogs = new Option<string?>("--catalogs") { Description = "The catalogs root: catalog folders to compile, or compiled *.json. Default: $CANDOR_HOME/catalog." };
         var logFormat = new Option<string?>("--log-format") { Description = "text (default) or json (structured, one object a line)." };
-        var command = new Command("serve", "Run the Candor collector: ingestion, policy, tenants, health and metrics.")
+        var command = new Command("serve", "Run the Candor collector: ingestion, policy, tenants, fleet health analytics, liveness and readiness probes, and metrics.")
         {
             data, store, urls, config, catalogs, logFormat,
         };

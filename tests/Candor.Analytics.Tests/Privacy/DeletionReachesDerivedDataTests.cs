@@ -147,7 +147,7 @@ public sealed class DeletionReachesDerivedDataTests
         var tenant = window.Tenant;
         var other = Guid.NewGuid();
         await store.Store.AppendAsync(HandComputedFiguresTests.Dataset(other).Events);
-        await new Projection.AnalyticsProjector(store.Analytics).RunAsync();
+        await new Candor.Analytics.Projection.AnalyticsProjector(store.Analytics).RunAsync();
         var at = new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
         var alerts = new AlertStore(store.Analytics, new FakeTimeProvider(at));
         foreach (var id in new[] { tenant, other })

@@ -5,7 +5,7 @@ using static Candor.Catalog.Tests.Linting.TempCatalog;
 
 namespace Candor.Catalog.Tests.Linting;
 
-public sealed class FieldRuleTests
+public sealed class FieldLintRuleTests
 {
     private const string WidgetId = """
               - name: widgetId

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Candor.Analytics.Bench;
+
+// Health analytics on a large simulated fleet (docs/benchmarks.md). Run from the repository root:
+//   dotnet run -c Release --project bench/Candor.Analytics.Bench -- --events 10000000 --data /tmp/an-bench-10m --repeat 3
+var events = new Option<long>("--events") { Description = "How many fleet events to generate (1000 to 20000000).", DefaultValueFactory = _ => 10_000_000 };
+var seed = new Option<int>("--seed") { Description = "The fleet's seed.", DefaultValueFactory = _ => 1 };
+var days = new Option<int>("--days") { Description = "Days of the simulated period.", DefaultValueFactory = _ => 14 };
+var data = new Option<string>("--data") { Description = "A folder for the DuckDB file (emptied first).", DefaultValueFactory = _ => "candor-bench" };
+var catalog = new Option<string>("--catalog")
+{
+    Description = "The compiled catalog the fleet follows (candor catalog compile --out FILE).",
+    DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "dynamics365-clients.candor.json"),
+};
+var reuse = new Option<bool>("--queries-only") { Description = "Reuse the store a previous run left in --data: time the queries only." };
+var reproject = new Option<bool>("--reproject") { Description = "With --queries-only: drop every fact and project all events again first (after a projector change)." };
+var repeat = new Option<int>("--repeat") { Description = "Runs of each query after the first (the median is reported).", DefaultValueFactory = _ => 5 };
+var root = new RootCommand("Generate fleet events directly into a DuckDB store, run the projector and time every analytics query.")
+{
+    events, seed, days, data, catalog, repeat, reuse, reproject,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    try
+    {
+        return await AnalyticsBench.RunAsync(new BenchSettings(parse.GetValue(events), parse.GetValue(seed), parse.GetValue(days),
+            parse.GetValue(data)!, parse.GetValue(catalog)!, parse.GetValue(repeat), parse.GetValue(reuse), parse.GetValue(reproject)),
+            Console.Out, cancellationToken);
+    }
+    catch (BenchException ex)
+    {
+        await Console.Error.WriteLineAsync("analytics bench: " + ex.Message);
+        return ex.ExitCode;
+    }
+});
+return await root.Parse(args).InvokeAsync();
