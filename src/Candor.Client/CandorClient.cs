@@ -63,7 +63,7 @@ public sealed partial class CandorClient : IDisposable, IAsyncDisposable
         _gate = new PolicyGate(_table, _policyClient.LoadCache() ?? new TenantPolicy(), _device.SampleValue);
         _queue = DurableQueue.Open(Path.Combine(_dataFolder, "queue"), options.MaxQueueBytes, options.MaxBatchBytes - 1024, _diagnostics);
         _transcript = new TranscriptStore(_dataFolder, options.TranscriptMaxAge, options.TranscriptMaxBytes);
-        var pii = new PiiGuard(new PiiScanner(options.PiiNames ?? PiiScannerOptions.ForCurrentDevice()), _diagnostics);
+        var pii = new EventPiiFilter(new PiiScanner(options.PiiNames ?? PiiScannerOptions.ForCurrentDevice()), _diagnostics);
         _writer = new EventWriter(_queue, _gate, pii, productId, appVersion, _session, _device, _diagnostics);
         _policy = new PolicyLoop(_policyClient, _gate, _writer, _queue, WakeUploader, _time, options.PolicyPollInterval, _diagnostics);
         _uploader = new Uploader(

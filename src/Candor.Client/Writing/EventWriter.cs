@@ -30,7 +30,7 @@ internal sealed class EventWriter : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly DurableQueue _queue;
     private readonly PolicyGate _gate;
-    private readonly PiiGuard _pii;
+    private readonly EventPiiFilter _pii;
     private readonly string _productId;
     private readonly string _appVersion;
     private readonly string _session;
@@ -38,7 +38,7 @@ internal sealed class EventWriter : IDisposable
     private readonly SelfDiagnostics _diagnostics;
 
     public EventWriter(
-        DurableQueue queue, PolicyGate gate, PiiGuard pii, string productId, string appVersion, string session,
+        DurableQueue queue, PolicyGate gate, EventPiiFilter pii, string productId, string appVersion, string session,
         DeviceContext device, SelfDiagnostics diagnostics)
     {
         _queue = queue;
