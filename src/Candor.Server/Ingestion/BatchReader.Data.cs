@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Candor.Core.Model;
+using Candor.Server.Catalogs;
 
 namespace Candor.Server.Ingestion;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using Candor.Server.Catalogs;
 
 namespace Candor.Server.Ingestion;
 

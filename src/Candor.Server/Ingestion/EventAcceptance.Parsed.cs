@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Candor.Core.Model;
+using Candor.Server.Catalogs;
 
 namespace Candor.Server.Ingestion;
 

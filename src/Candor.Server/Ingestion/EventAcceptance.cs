@@ -1,4 +1,5 @@
 using Candor.Core.Model;
+using Candor.Server.Catalogs;
 using Candor.Storage;
 
 namespace Candor.Server.Ingestion;

@@ -1,3 +1,5 @@
+using Candor.Server.Catalogs;
+
 namespace Candor.Server.Ingestion;
 
 /// <summary>The envelope's properties (docs/protocol.md). The order is the order in which a missing one is named.</summary>
