@@ -1,3 +1,4 @@
+using Candor.Core.Privacy;
 using Candor.Server.Access;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;

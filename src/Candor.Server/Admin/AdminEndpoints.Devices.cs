@@ -94,18 +94,19 @@ internal static partial class AdminEndpoints
             events.Add(new JsonObject
             {
                 ["eventId"] = e.EventId,
-                ["name"] = e.Name,
+                [EnvelopeNames.Name] = e.Name,
                 ["description"] = definition?.Description ?? "Not in the current catalog.",
                 ["level"] = e.Level.ToWire(),
                 ["category"] = e.Category.ToWire(),
                 ["categoryName"] = e.Category.DisplayName(),
-                ["product"] = e.Product,
-                ["appVersion"] = e.AppVersion,
-                ["time"] = e.Time,
+                [EnvelopeNames.Product] = e.Product,
+                [EnvelopeNames.AppVersion] = e.AppVersion,
+                [EnvelopeNames.Time] = e.Time,
                 ["receivedAt"] = e.ReceivedAt,
-                ["device"] = new JsonObject
+                [EnvelopeNames.Device] = new JsonObject
                 {
-                    ["class"] = e.DeviceClass, ["os"] = e.Os, ["osVersion"] = e.OsVersion, ["arch"] = e.Arch, ["locale"] = e.Locale,
+                    [EnvelopeNames.Class] = e.DeviceClass, [EnvelopeNames.Os] = e.Os, [EnvelopeNames.OsVersion] = e.OsVersion,
+                    [EnvelopeNames.Arch] = e.Arch, [EnvelopeNames.Locale] = e.Locale,
                 },
                 ["fields"] = fields,
             });

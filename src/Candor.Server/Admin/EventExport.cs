@@ -4,6 +4,7 @@ using System.Text.Json;
 using Candor.Core.Model;
 using Candor.Storage;
 using Microsoft.AspNetCore.Http;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Server.Admin;
 
@@ -51,26 +52,26 @@ internal static class EventExport
     private static void WriteEvent(Utf8JsonWriter w, StoredEvent e)
     {
         w.WriteStartObject();
-        w.WriteString("id", e.EventId);
-        w.WriteString("name", e.Name);
+        w.WriteString(EnvelopeName.Id, e.EventId);
+        w.WriteString(EnvelopeName.Name, e.Name);
         w.WriteString("level", e.Level.ToWire());
         w.WriteString("category", e.Category.ToWire());
-        w.WriteString("time", e.Time);
+        w.WriteString(EnvelopeName.Time, e.Time);
         w.WriteString("receivedAt", e.ReceivedAt);
-        w.WriteNumber("seq", e.Seq);
-        w.WriteString("product", e.Product);
-        w.WriteString("appVersion", e.AppVersion);
-        w.WriteString("sdk", e.Sdk);
-        w.WriteString("session", e.SessionId);
-        w.WriteStartObject("device");
-        w.WriteString("id", e.DeviceId);
-        w.WriteString("class", e.DeviceClass);
-        w.WriteString("os", e.Os);
-        w.WriteString("osVersion", e.OsVersion);
-        w.WriteString("arch", e.Arch);
-        w.WriteString("locale", e.Locale);
+        w.WriteNumber(EnvelopeName.Seq, e.Seq);
+        w.WriteString(EnvelopeName.Product, e.Product);
+        w.WriteString(EnvelopeName.AppVersion, e.AppVersion);
+        w.WriteString(EnvelopeName.Sdk, e.Sdk);
+        w.WriteString(EnvelopeName.Session, e.SessionId);
+        w.WriteStartObject(EnvelopeName.Device);
+        w.WriteString(EnvelopeName.Id, e.DeviceId);
+        w.WriteString(EnvelopeName.Class, e.DeviceClass);
+        w.WriteString(EnvelopeName.Os, e.Os);
+        w.WriteString(EnvelopeName.OsVersion, e.OsVersion);
+        w.WriteString(EnvelopeName.Arch, e.Arch);
+        w.WriteString(EnvelopeName.Locale, e.Locale);
         w.WriteEndObject();
-        w.WritePropertyName("data");
+        w.WritePropertyName(EnvelopeName.Data);
         w.WriteRawValue(e.Data, skipInputValidation: true);
         w.WriteEndObject();
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using Candor.Server.Catalogs;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Server.Ingestion;
 
@@ -12,27 +13,27 @@ internal sealed partial class BatchReader
 
     private static EnvelopeProperty Identify(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("id"u8)) return EnvelopeProperty.Id;
-        if (reader.ValueTextEquals("name"u8)) return EnvelopeProperty.Name;
-        if (reader.ValueTextEquals("time"u8)) return EnvelopeProperty.Time;
-        if (reader.ValueTextEquals("seq"u8)) return EnvelopeProperty.Seq;
-        if (reader.ValueTextEquals("product"u8)) return EnvelopeProperty.Product;
-        if (reader.ValueTextEquals("appVersion"u8)) return EnvelopeProperty.AppVersion;
-        if (reader.ValueTextEquals("sdk"u8)) return EnvelopeProperty.Sdk;
-        if (reader.ValueTextEquals("session"u8)) return EnvelopeProperty.Session;
-        if (reader.ValueTextEquals("device"u8)) return EnvelopeProperty.Device;
-        if (reader.ValueTextEquals("data"u8)) return EnvelopeProperty.Data;
+        if (reader.ValueTextEquals(EnvelopeName.Id.EncodedUtf8Bytes)) return EnvelopeProperty.Id;
+        if (reader.ValueTextEquals(EnvelopeName.Name.EncodedUtf8Bytes)) return EnvelopeProperty.Name;
+        if (reader.ValueTextEquals(EnvelopeName.Time.EncodedUtf8Bytes)) return EnvelopeProperty.Time;
+        if (reader.ValueTextEquals(EnvelopeName.Seq.EncodedUtf8Bytes)) return EnvelopeProperty.Seq;
+        if (reader.ValueTextEquals(EnvelopeName.Product.EncodedUtf8Bytes)) return EnvelopeProperty.Product;
+        if (reader.ValueTextEquals(EnvelopeName.AppVersion.EncodedUtf8Bytes)) return EnvelopeProperty.AppVersion;
+        if (reader.ValueTextEquals(EnvelopeName.Sdk.EncodedUtf8Bytes)) return EnvelopeProperty.Sdk;
+        if (reader.ValueTextEquals(EnvelopeName.Session.EncodedUtf8Bytes)) return EnvelopeProperty.Session;
+        if (reader.ValueTextEquals(EnvelopeName.Device.EncodedUtf8Bytes)) return EnvelopeProperty.Device;
+        if (reader.ValueTextEquals(EnvelopeName.Data.EncodedUtf8Bytes)) return EnvelopeProperty.Data;
         return EnvelopeProperty.Unknown;
     }
 
     private static EnvelopeProperty IdentifyDevice(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("id"u8)) return EnvelopeProperty.DeviceId;
-        if (reader.ValueTextEquals("class"u8)) return EnvelopeProperty.DeviceClass;
-        if (reader.ValueTextEquals("os"u8)) return EnvelopeProperty.Os;
-        if (reader.ValueTextEquals("osVersion"u8)) return EnvelopeProperty.OsVersion;
-        if (reader.ValueTextEquals("arch"u8)) return EnvelopeProperty.Arch;
-        if (reader.ValueTextEquals("locale"u8)) return EnvelopeProperty.Locale;
+        if (reader.ValueTextEquals(EnvelopeName.Id.EncodedUtf8Bytes)) return EnvelopeProperty.DeviceId;
+        if (reader.ValueTextEquals(EnvelopeName.Class.EncodedUtf8Bytes)) return EnvelopeProperty.DeviceClass;
+        if (reader.ValueTextEquals(EnvelopeName.Os.EncodedUtf8Bytes)) return EnvelopeProperty.Os;
+        if (reader.ValueTextEquals(EnvelopeName.OsVersion.EncodedUtf8Bytes)) return EnvelopeProperty.OsVersion;
+        if (reader.ValueTextEquals(EnvelopeName.Arch.EncodedUtf8Bytes)) return EnvelopeProperty.Arch;
+        if (reader.ValueTextEquals(EnvelopeName.Locale.EncodedUtf8Bytes)) return EnvelopeProperty.Locale;
         return EnvelopeProperty.Unknown;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Server.Ingestion;
 
@@ -47,7 +48,7 @@ internal sealed partial class BatchReader
             var sawEvents = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("events"u8))
+                if (reader.ValueTextEquals(EnvelopeName.Events.EncodedUtf8Bytes))
                 {
                     reader.Read();
                     if (sawEvents || reader.TokenType != JsonTokenType.StartArray)
@@ -62,7 +63,7 @@ internal sealed partial class BatchReader
                         return result;
                     }
                 }
-                else if (reader.ValueTextEquals("batchId"u8) || reader.ValueTextEquals("sentAt"u8))
+                else if (reader.ValueTextEquals(EnvelopeName.BatchId.EncodedUtf8Bytes) || reader.ValueTextEquals(EnvelopeName.SentAt.EncodedUtf8Bytes))
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String)

@@ -1,4 +1,5 @@
 using Candor.Core.Policy;
+using Candor.Core.Privacy;
 using Candor.Server.Catalogs;
 using Candor.Storage;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Candor.Core.Model;
+using Candor.Core.Privacy;
 using Candor.Server.Catalogs;
 
 namespace Candor.Server.Ingestion;

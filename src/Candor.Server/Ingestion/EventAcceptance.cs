@@ -1,4 +1,5 @@
 using Candor.Core.Model;
+using Candor.Core.Privacy;
 using Candor.Server.Catalogs;
 using Candor.Storage;
 
@@ -162,19 +163,19 @@ internal sealed partial class EventAcceptance
             return false;
         }
 
-        if (!Contains(_rules.Catalog.FamilyLevels, rule.Level))
+        if (!EnumSet.Contains(_rules.Catalog.FamilyLevels, rule.Level))
         {
             e.Fail(RejectionCode.LevelNotAllowed, $"Family {_rules.Catalog.Family} does not collect {rule.Level.ToWire()} data.");
             return false;
         }
 
-        if (!Contains(_rules.Policy.Levels, rule.Level))
+        if (!EnumSet.Contains(_rules.Policy.Levels, rule.Level))
         {
             e.Fail(RejectionCode.LevelNotAllowed, $"The organisation's policy does not allow {rule.Level.ToWire()} data.");
             return false;
         }
 
-        if (!Contains(_rules.Policy.Categories, rule.Category))
+        if (!EnumSet.Contains(_rules.Policy.Categories, rule.Category))
         {
             e.Fail(RejectionCode.CategoryNotAllowed, $"The organisation's policy does not allow {rule.Category.ToWire()} data.");
             return false;
@@ -228,19 +229,5 @@ internal sealed partial class EventAcceptance
             ReceivedAt = _rules.Now,
             Data = e.Data!,
         });
-    }
-
-    private static bool Contains<T>(IReadOnlyList<T> list, T value)
-        where T : struct, Enum
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (EqualityComparer<T>.Default.Equals(list[i], value))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

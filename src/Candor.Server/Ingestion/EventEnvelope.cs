@@ -1,3 +1,4 @@
+using Candor.Core.Model;
 using Candor.Server.Catalogs;
 
 namespace Candor.Server.Ingestion;
@@ -29,22 +30,22 @@ internal static class EnvelopeProperties
     /// <summary>The property's path on the wire, as rejection messages name it.</summary>
     public static string Wire(this EnvelopeProperty p) => p switch
     {
-        EnvelopeProperty.Id => "id",
-        EnvelopeProperty.Name => "name",
-        EnvelopeProperty.Time => "time",
-        EnvelopeProperty.Seq => "seq",
-        EnvelopeProperty.Product => "product",
-        EnvelopeProperty.AppVersion => "appVersion",
-        EnvelopeProperty.Sdk => "sdk",
-        EnvelopeProperty.Session => "session",
-        EnvelopeProperty.Device => "device",
-        EnvelopeProperty.Data => "data",
-        EnvelopeProperty.DeviceId => "device.id",
-        EnvelopeProperty.DeviceClass => "device.class",
-        EnvelopeProperty.Os => "device.os",
-        EnvelopeProperty.OsVersion => "device.osVersion",
-        EnvelopeProperty.Arch => "device.arch",
-        EnvelopeProperty.Locale => "device.locale",
+        EnvelopeProperty.Id => EnvelopeNames.Id,
+        EnvelopeProperty.Name => EnvelopeNames.Name,
+        EnvelopeProperty.Time => EnvelopeNames.Time,
+        EnvelopeProperty.Seq => EnvelopeNames.Seq,
+        EnvelopeProperty.Product => EnvelopeNames.Product,
+        EnvelopeProperty.AppVersion => EnvelopeNames.AppVersion,
+        EnvelopeProperty.Sdk => EnvelopeNames.Sdk,
+        EnvelopeProperty.Session => EnvelopeNames.Session,
+        EnvelopeProperty.Device => EnvelopeNames.Device,
+        EnvelopeProperty.Data => EnvelopeNames.Data,
+        EnvelopeProperty.DeviceId => EnvelopeNames.DevicePaths.Id,
+        EnvelopeProperty.DeviceClass => EnvelopeNames.DevicePaths.Class,
+        EnvelopeProperty.Os => EnvelopeNames.DevicePaths.Os,
+        EnvelopeProperty.OsVersion => EnvelopeNames.DevicePaths.OsVersion,
+        EnvelopeProperty.Arch => EnvelopeNames.DevicePaths.Arch,
+        EnvelopeProperty.Locale => EnvelopeNames.DevicePaths.Locale,
         _ => "?",
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Candor.Core.Privacy;
 using Candor.Server.Access;
 using Candor.Server.Catalogs;
 using Candor.Server.Http;
