@@ -1,4 +1,7 @@
-using Candor.Core.Privacy;
+using Candor.Server.Admin;
+using Candor.Server.Analytics;
+using Candor.Server.Catalogs;
+using Candor.Server.Http;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
 using Candor.Server.Policy;
@@ -87,49 +90,9 @@ public static class CandorServer
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxCompressedBytes + 1, 1024 * 1024);
         });
         ConfigureLogging(builder.Logging, options);
-        var time = options.TimeProvider;
         var metrics = new CandorMetrics();
-        var credentials = new CredentialResolver(store, time, TimeSpan.FromSeconds(options.CacheSeconds));
-        var policies = new PolicyService(store, catalogs, time, TimeSpan.FromSeconds(options.CacheSeconds));
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton<ICandorStore>(store);
-        builder.Services.AddSingleton(catalogs);
-        builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(policies);
-        builder.Services.AddSingleton(sp => new Collector
-        {
-            Options = options,
-            Store = store,
-            Catalogs = catalogs,
-            Credentials = credentials,
-            Policies = policies,
-            Tenants = new TenantService(store, time, f => catalogs.TryGet(f, out _), credentials),
-            Writer = new GroupCommitWriter(store, options.WriteQueueCapacity, options.MaxEventsPerCommit, metrics,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Ingestion")),
-            Metrics = metrics,
-            Limits = new IngestionLimits
-            {
-                MaxCompressedBytes = options.MaxCompressedBytes,
-                MaxDecompressedBytes = options.MaxDecompressedBytes,
-                MaxEventsPerBatch = options.MaxEventsPerBatch,
-                MaxEventAge = TimeSpan.FromDays(options.MaxEventAgeDays),
-                MaxClockSkew = TimeSpan.FromSeconds(options.MaxClockSkewSeconds),
-            },
-            Pii = new PiiGuard(),
-            RateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond),
-            Time = time,
-            Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server"),
-        });
-        builder.Services.AddSingleton(sp => new RetentionJob(store, policies, catalogs, time,
-            TimeSpan.FromMinutes(options.RetentionIntervalMinutes), sp.GetRequiredService<ILogger<RetentionJob>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
-        if (store is IAnalyticsStore analyticsStore)
-        {
-            builder.Services.AddSingleton(sp => new Analytics.AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
-                sp.GetRequiredService<ILogger<Analytics.AnalyticsService>>()));
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<Analytics.AnalyticsService>());
-        }
+        var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
+        builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter);
         builder.Services.AddOpenApi();
         if (options.OtlpEndpoint is { } otlp)
         {
@@ -148,22 +111,27 @@ public static class CandorServer
         app.UseStatusCodePages(async context =>
         {
             var status = context.HttpContext.Response.StatusCode;
-            await Http.Problems.WriteAsync(context.HttpContext, status, Http.Problems.CodeFor(status), Http.Problems.Title(status) + ".");
+            await Problems.WriteAsync(context.HttpContext, status, Problems.CodeFor(status), Problems.Title(status) + ".");
         });
+
+        // Authentication runs only for endpoints whose policy names a scheme (none is the default), so the
+        // ingestion path, which declares no authorisation, passes through both.
+        app.UseAuthentication();
+        app.UseAuthorization();
         IngestEndpoint.Map(app);
         PolicyEndpoints.Map(app);
-        Admin.AdminEndpoints.Map(app);
+        AdminEndpoints.Map(app);
         OperatorEndpoints.Map(app);
-        HealthEndpoints.Map(app);
-        Analytics.AnalyticsEndpoints.Map(app);
+        ProbeEndpoints.Map(app);
+        AnalyticsEndpoints.Map(app);
         app.MapOpenApi();
 
-        var collector = app.Services.GetRequiredService<Collector>();
-        metrics.ObserveQueue(() => collector.Writer.Depth);
+        var writer = app.Services.GetRequiredService<GroupCommitWriter>();
+        metrics.ObserveQueue(() => writer.Depth);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = new Uri(addresses.First());
-        return new CandorServerHandle(app, collector, address);
+        return new CandorServerHandle(app, address);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, CandorServerOptions options)
@@ -187,59 +155,5 @@ public static class CandorServer
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         options.ConfigureLogging?.Invoke(logging);
-    }
-
-}
-
-/// <summary>A running collector. Thread-safe.</summary>
-public sealed class CandorServerHandle : IAsyncDisposable
-{
-    private readonly WebApplication _app;
-    private readonly Collector _collector;
-    private int _disposed;
-
-    internal CandorServerHandle(WebApplication app, Collector collector, Uri address)
-    {
-        _app = app;
-        _collector = collector;
-        Address = address;
-    }
-
-    /// <summary>The address Kestrel bound (the real port when the options asked for port 0).</summary>
-    public Uri Address { get; }
-
-    internal Collector Collector => _collector;
-
-    internal IServiceProvider Services => _app.Services;
-
-    /// <summary>Creates a tenant in this collector's store; the family must be one of its catalogs.</summary>
-    /// <exception cref="ArgumentException">The name is empty or the family has no catalog.</exception>
-    /// <exception cref="InvalidOperationException">A tenant of that name exists.</exception>
-    public Task<TenantCredentials> CreateTenantAsync(string name, string family, CancellationToken cancellationToken = default) =>
-        _collector.Tenants.CreateAsync(name, family, "operator", cancellationToken);
-
-    /// <summary>Completes when the collector is asked to stop (for example by SIGTERM or Ctrl+C).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
-
-    /// <summary>Stops listening, writes the batches already queued, and closes the store.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            await _collector.Writer.DisposeAsync().ConfigureAwait(false);
-            _collector.RateLimiter.Dispose();
-            await _app.DisposeAsync().ConfigureAwait(false);
-            await _collector.Store.DisposeAsync().ConfigureAwait(false);
-            _collector.Metrics.Dispose();
-        }
     }
 }

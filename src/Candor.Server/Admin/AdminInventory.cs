@@ -1,8 +1,12 @@
 using System.Text.Json.Nodes;
 using Candor.Core.Catalog;
 using Candor.Core.Model;
+using Candor.Server.Access;
+using Candor.Server.Catalogs;
+using Candor.Server.TenantPolicies;
+using Candor.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Candor.Server.Admin;
 
@@ -15,29 +19,24 @@ internal static class AdminInventory
 {
     public const int Days = 30;
 
-    public static async Task WriteAsync(HttpContext context)
+    public static async Task WriteAsync(HttpContext context, Principal principal, [FromServices] ICandorStore store,
+        [FromServices] PolicyService policies, [FromServices] CatalogRegistry catalogs, [FromServices] TimeProvider time)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadInventory) is not { } principal)
-        {
-            return;
-        }
-
         if (AdminQuery.Unknown(context.Request.Query) is { } unknown)
         {
             await Http.Problems.WriteAsync(context, 400, "invalid_query", unknown);
             return;
         }
 
-        var c = context.RequestServices.GetRequiredService<Collector>();
         var tenant = principal.Tenant;
-        var now = c.Time.GetUtcNow();
+        var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var first = today.AddDays(-(Days - 1));
-        var inventory = await c.Store.ReadInventoryAsync(tenant.Id, new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+        var inventory = await store.ReadInventoryAsync(tenant.Id, new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
             context.RequestAborted);
-        var policy = (await c.Policies.GetAsync(tenant, context.RequestAborted)).Policy;
-        var tenantDays = Math.Min(policy.RetentionDays, c.Policies.FamilyMaxRetentionDays(tenant.Family));
-        var catalog = c.Catalogs.TryGet(tenant.Family, out var index) ? index.Catalog : null;
+        var policy = (await policies.GetAsync(tenant, context.RequestAborted)).Policy;
+        var tenantDays = Math.Min(policy.RetentionDays, policies.FamilyMaxRetentionDays(tenant.Family));
+        var catalog = catalogs.TryGet(tenant.Family, out var index) ? index.Catalog : null;
         var definitions = catalog?.Events.ToDictionary(e => e.Name, StringComparer.Ordinal) ?? [];
 
         var groups = new JsonArray();

@@ -1,59 +1,63 @@
 using System.Globalization;
 using System.Text.Json;
 using Candor.Analytics.Health;
-using Candor.Server.Admin;
+using Candor.Server.Access;
 using Candor.Server.Http;
-using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Candor.Server.Analytics;
 
 /// <summary>The health analytics API (<c>/v1/analytics/...</c>, docs/protocol.md): aggregated figures only, never a
-/// device id. Reading needs <see cref="AdminPermission.ReadAnalytics"/>; marking versions vulnerable
-/// <see cref="AdminPermission.ManageVulnerabilities"/> (audited); the alert webhook
-/// <see cref="AdminPermission.ManageAlerts"/>.</summary>
+/// device id. The group requires the admin token; reading needs <see cref="Permission.ReadAnalytics"/>, marking
+/// versions vulnerable <see cref="Permission.ManageVulnerabilities"/> (audited), the alert webhook
+/// <see cref="Permission.ManageAlerts"/>.</summary>
 internal static class AnalyticsEndpoints
 {
     private const int MaxBody = 16 * 1024;
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/analytics");
-        group.MapGet("/failures", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.FailureGroupsAsync(w, Limit(q), q["kind"].FirstOrDefault(), c.RequestAborted))).WithName("AnalyticsFailures");
-        group.MapGet("/releases", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.ReleaseHealthAsync(w, q["daily"] == "true", c.RequestAborted))).WithName("AnalyticsReleases");
-        group.MapGet("/performance", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.PerformanceAsync(w, q["operation"].FirstOrDefault(), c.RequestAborted))).WithName("AnalyticsPerformance");
-        group.MapGet("/versions", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.InventoryAsync(w, c.RequestAborted))).WithName("AnalyticsVersions");
-        group.MapGet("/usage", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.UsageAsync(w, Math.Min(Limit(q), 100), c.RequestAborted))).WithName("AnalyticsUsage");
-        group.MapGet("/regressions", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Detector.DetectAsync(w, c.RequestAborted))).WithName("AnalyticsRegressions");
-        group.MapGet("/alerts", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Alerts.ListAsync(w.Tenant, Limit(q), c.RequestAborted))).WithName("AnalyticsAlerts");
-        group.MapPost("/refresh", RefreshAsync).WithName("AnalyticsRefresh")
+        var group = app.MapGroup("/v1/analytics").RequireAdminToken();
+        group.MapGet("/failures", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.FailureGroupsAsync(w, Limit(q), q["kind"].FirstOrDefault(), c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsFailures");
+        group.MapGet("/releases", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.ReleaseHealthAsync(w, q["daily"] == "true", c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsReleases");
+        group.MapGet("/performance", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.PerformanceAsync(w, q["operation"].FirstOrDefault(), c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsPerformance");
+        group.MapGet("/versions", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.InventoryAsync(w, c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsVersions");
+        group.MapGet("/usage", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.UsageAsync(w, Math.Min(Limit(q), 100), c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsUsage");
+        group.MapGet("/regressions", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Detector.DetectAsync(w, c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsRegressions");
+        group.MapGet("/alerts", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Alerts.ListAsync(w.Tenant, Limit(q), c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsAlerts");
+        group.MapPost("/refresh", RefreshAsync).RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsRefresh")
             .WithSummary("Project new events into the fact tables now and run regression detection (the collector also does this every minute).");
-        group.MapGet("/vulnerable", (HttpContext c) => ReadAsync(c, async (s, w, q) =>
-            await s.Queries.VulnerableMarksAsync(w.Tenant, c.RequestAborted))).WithName("ListVulnerableVersions");
-        group.MapPost("/vulnerable", MarkVulnerableAsync).WithName("MarkVulnerableVersions");
-        group.MapDelete("/vulnerable/{markId:guid}", UnmarkVulnerableAsync).WithName("UnmarkVulnerableVersions");
-        group.MapGet("/alerts/webhook", GetWebhookAsync).WithName("GetAlertWebhook");
-        group.MapPut("/alerts/webhook", SetWebhookAsync).WithName("SetAlertWebhook");
-        group.MapDelete("/alerts/webhook", DeleteWebhookAsync).WithName("DeleteAlertWebhook");
+        group.MapGet("/vulnerable", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.VulnerableMarksAsync(w.Tenant, c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("ListVulnerableVersions");
+        group.MapPost("/vulnerable", MarkVulnerableAsync).RequirePermission(Permission.ManageVulnerabilities).WithName("MarkVulnerableVersions");
+        group.MapDelete("/vulnerable/{markId:guid}", UnmarkVulnerableAsync).RequirePermission(Permission.ManageVulnerabilities)
+            .WithName("UnmarkVulnerableVersions");
+        group.MapGet("/alerts/webhook", GetWebhookAsync).RequirePermission(Permission.ManageAlerts).WithName("GetAlertWebhook");
+        group.MapPut("/alerts/webhook", SetWebhookAsync).RequirePermission(Permission.ManageAlerts).WithName("SetAlertWebhook");
+        group.MapDelete("/alerts/webhook", DeleteWebhookAsync).RequirePermission(Permission.ManageAlerts).WithName("DeleteAlertWebhook");
     }
 
-    private static async Task ReadAsync<T>(HttpContext context, Func<AnalyticsService, HealthWindow, IQueryCollection, Task<T>> read)
+    private static async Task ReadAsync<T>(HttpContext context, Principal principal, Func<AnalyticsService, HealthWindow, IQueryCollection, Task<T>> read)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadAnalytics) is not { } principal)
-        {
-            return;
-        }
-
         if (await ServiceAsync(context) is not { } service)
         {
             return;
@@ -127,13 +131,8 @@ internal static class AnalyticsEndpoints
     private static int Limit(IQueryCollection q) =>
         q["limit"].FirstOrDefault() is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 20;
 
-    private static async Task RefreshAsync(HttpContext context)
+    private static async Task RefreshAsync(HttpContext context, Principal principal)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadAnalytics) is not { } principal)
-        {
-            return;
-        }
-
         if (await ServiceAsync(context) is not { } service)
         {
             return;
@@ -144,13 +143,8 @@ internal static class AnalyticsEndpoints
             JsonSerializerOptions.Web, context.RequestAborted);
     }
 
-    private static async Task MarkVulnerableAsync(HttpContext context)
+    private static async Task MarkVulnerableAsync(HttpContext context, Principal principal, [FromServices] AuditLog audit)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageVulnerabilities) is not { } principal)
-        {
-            return;
-        }
-
         using var body = await ReadJsonAsync(context);
         if (body is null)
         {
@@ -179,23 +173,15 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var store = context.RequestServices.GetRequiredService<ICandorStore>();
-        var now = service.Time.GetUtcNow();
-        var mark = await service.Queries.MarkVulnerableAsync(principal.Tenant.Id, product, min, max, advisory, now,
+        var mark = await service.Queries.MarkVulnerableAsync(principal.Tenant.Id, product, min, max, advisory, service.Time.GetUtcNow(),
             principal.CredentialId.ToString("D"), context.RequestAborted);
-        await store.AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now), principal.Tenant.Id, now, principal.CredentialId.ToString("D"),
-            principal.Role, "version.marked_vulnerable", product, null, JsonSerializer.Serialize(mark, JsonSerializerOptions.Web)), context.RequestAborted);
+        await audit.RecordAsync(principal, "version.marked_vulnerable", product, null, mark, context.RequestAborted);
         context.Response.StatusCode = 201;
         await context.Response.WriteAsJsonAsync(mark, JsonSerializerOptions.Web, context.RequestAborted);
     }
 
-    private static async Task UnmarkVulnerableAsync(HttpContext context, Guid markId)
+    private static async Task UnmarkVulnerableAsync(HttpContext context, Guid markId, Principal principal, [FromServices] AuditLog audit)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageVulnerabilities) is not { } principal)
-        {
-            return;
-        }
-
         if (await ServiceAsync(context) is not { } service)
         {
             return;
@@ -208,20 +194,12 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var now = service.Time.GetUtcNow();
-        await context.RequestServices.GetRequiredService<ICandorStore>().AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now),
-            principal.Tenant.Id, now, principal.CredentialId.ToString("D"), principal.Role, "version.unmarked_vulnerable", before.Product,
-            JsonSerializer.Serialize(before, JsonSerializerOptions.Web), null), context.RequestAborted);
+        await audit.RecordAsync(principal, "version.unmarked_vulnerable", before.Product, before, null, context.RequestAborted);
         context.Response.StatusCode = 204;
     }
 
-    private static async Task GetWebhookAsync(HttpContext context)
+    private static async Task GetWebhookAsync(HttpContext context, Principal principal)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageAlerts) is not { } principal)
-        {
-            return;
-        }
-
         if (await ServiceAsync(context) is not { } service)
         {
             return;
@@ -231,13 +209,8 @@ internal static class AnalyticsEndpoints
         await context.Response.WriteAsJsonAsync(new { url = url?.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
     }
 
-    private static async Task SetWebhookAsync(HttpContext context)
+    private static async Task SetWebhookAsync(HttpContext context, Principal principal, [FromServices] AuditLog audit)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageAlerts) is not { } principal)
-        {
-            return;
-        }
-
         using var body = await ReadJsonAsync(context);
         if (body is null)
         {
@@ -256,20 +229,12 @@ internal static class AnalyticsEndpoints
         }
 
         await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, context.RequestAborted);
-        var now = service.Time.GetUtcNow();
-        await context.RequestServices.GetRequiredService<ICandorStore>().AppendAuditAsync(new AuditRecord(Guid.CreateVersion7(now),
-            principal.Tenant.Id, now, principal.CredentialId.ToString("D"), principal.Role, "alerts.webhook_set", url.Host, null,
-            JsonSerializer.Serialize(new { url = url.AbsoluteUri })), context.RequestAborted);
+        await audit.RecordAsync(principal, "alerts.webhook_set", url.Host, null, new { url = url.AbsoluteUri }, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(new { url = url.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
     }
 
-    private static async Task DeleteWebhookAsync(HttpContext context)
+    private static async Task DeleteWebhookAsync(HttpContext context, Principal principal)
     {
-        if (await AdminAccess.AuthorizeAsync(context, AdminPermission.ManageAlerts) is not { } principal)
-        {
-            return;
-        }
-
         if (await ServiceAsync(context) is not { } service)
         {
             return;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Candor.Server.Operations;
 using Candor.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -2,25 +2,41 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Candor.Core.Privacy;
+using Candor.Server.Access;
+using Candor.Server.Catalogs;
 using Candor.Server.Http;
+using Candor.Server.TenantPolicies;
 using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Candor.Server.Ingestion;
 
 /// <summary><c>POST /v1/events</c>: authenticate the ingestion key, check the tenant's policy, read the body within
 /// the limits, validate every event, store the accepted ones durably through the group commit, and answer with
-/// what happened to each. The client's address is never read.</summary>
-internal static partial class IngestEndpoint
+/// what happened to each. The client's address is never read. One per collector, created with its dependencies;
+/// thread-safe. The ingestion key is checked here, on the request's own path, rather than by an authentication
+/// scheme: one cached lookup, nothing else per batch.</summary>
+internal sealed partial class IngestEndpoint(
+    CredentialResolver credentials,
+    CatalogRegistry catalogs,
+    PolicyService policies,
+    IngestionLimits limits,
+    PiiGuard pii,
+    TenantRateLimiter rateLimiter,
+    GroupCommitWriter writer,
+    CandorMetrics metrics,
+    TimeProvider time,
+    ILogger logger)
 {
     private static readonly TimeSpan RetrySoon = TimeSpan.FromSeconds(1);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/events", new Func<HttpContext, Task>(HandleAsync))
+        app.MapPost("/v1/events", ([FromServices] IngestEndpoint endpoint, HttpContext context) => endpoint.HandleAsync(context))
             .WithName("IngestEvents")
             .WithSummary("Send a batch of diagnostic events.")
             .WithDescription("Authenticated with an ingestion key. Every event is stored durably or rejected with a code; see docs/protocol.md.")
@@ -34,13 +50,12 @@ internal static partial class IngestEndpoint
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    public static async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context)
     {
-        var collector = context.RequestServices.GetRequiredService<Collector>();
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await HandleCoreAsync(context, collector);
+            await HandleCoreAsync(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -54,13 +69,13 @@ internal static partial class IngestEndpoint
             }
         }
 
-        collector.Metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
-    private static async Task HandleCoreAsync(HttpContext context, Collector c)
+    private async Task HandleCoreAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
-        var principal = await c.Credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
+        var principal = await credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
         if (principal is null)
         {
             await Problems.WriteAsync(context, 401, "unauthorized", "A valid ingestion key is required: Authorization: Bearer <ingestion key>.");
@@ -68,15 +83,15 @@ internal static partial class IngestEndpoint
         }
 
         var tenant = principal.Tenant;
-        if (!c.Catalogs.TryGet(tenant.Family, out var catalog))
+        if (!catalogs.TryGet(tenant.Family, out var catalog))
         {
-            LogNoCatalog(c.Logger, tenant.Id, tenant.Family);
+            LogNoCatalog(logger, tenant.Id, tenant.Family);
             await Problems.WriteAsync(context, 503, "catalog_unavailable",
                 $"This collector has no catalog of family '{tenant.Family}'.", RetrySoon * 60);
             return;
         }
 
-        var policy = await c.Policies.GetAsync(tenant, ct);
+        var policy = await policies.GetAsync(tenant, ct);
         if (!policy.Policy.CollectionOn)
         {
             await Problems.WriteAsync(context, 403, "collection_off",
@@ -91,7 +106,7 @@ internal static partial class IngestEndpoint
         }
 
         BatchResult result;
-        var (body, error) = await RequestBody.ReadAsync(context.Request, c.Limits, ct);
+        var (body, error) = await RequestBody.ReadAsync(context.Request, limits, ct);
         if (error is not null)
         {
             await Problems.WriteAsync(context, error.Status, error.Code, error.Detail);
@@ -106,7 +121,7 @@ internal static partial class IngestEndpoint
                 return;
             }
 
-            result = BatchReader.Read(body.Span, new BatchRules(catalog, policy.Policy, tenant.Id, c.Time.GetUtcNow(), c.Limits, c.Pii));
+            result = BatchReader.Read(body.Span, new BatchRules(catalog, policy.Policy, tenant.Id, time.GetUtcNow(), limits, pii));
         }
 
         if (result.Error is { } batchError)
@@ -115,7 +130,7 @@ internal static partial class IngestEndpoint
             return;
         }
 
-        if (!c.RateLimiter.TryAcquire(tenant.Id, result.Count, out var wait))
+        if (!rateLimiter.TryAcquire(tenant.Id, result.Count, out var wait))
         {
             await Problems.WriteAsync(context, 429, "rate_limited", "The tenant sends more events than its rate limit allows.", wait);
             return;
@@ -124,7 +139,7 @@ internal static partial class IngestEndpoint
         var write = new WriteResult(0, []);
         if (result.Accepted.Count > 0)
         {
-            var pending = c.Writer.TryEnqueue(result.Accepted);
+            var pending = writer.TryEnqueue(result.Accepted);
             if (pending is null)
             {
                 await Problems.WriteAsync(context, 503, "overloaded", "The write queue is full; retry later.", RetrySoon);
@@ -145,11 +160,11 @@ internal static partial class IngestEndpoint
 
         foreach (var rejection in result.Rejected)
         {
-            c.Metrics.Rejected(rejection.Code);
+            metrics.Rejected(rejection.Code);
         }
 
-        c.Metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
-        c.Metrics.Redacted(result.Redacted);
+        metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
+        metrics.Redacted(result.Redacted);
         await WriteResponseAsync(context, write, result);
     }
 

@@ -1,5 +1,5 @@
-using Candor.Server.Ingestion;
-using Candor.Server.Policy;
+using Candor.Server.Catalogs;
+using Candor.Server.TenantPolicies;
 using Candor.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,11 @@
-using Candor.Server.Admin;
+using Candor.Server.Access;
 using Candor.Server.Http;
+using Candor.Server.TenantPolicies;
 using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Candor.Server.Policy;
 
@@ -14,18 +15,21 @@ internal static class PolicyEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/policy", new Func<HttpContext, Task>(GetForSdkAsync))
+        app.MapGet("/v1/policy", GetForSdkAsync)
             .WithName("GetPolicy")
             .WithSummary("The tenant's current policy, with an ETag; If-None-Match gets 304.")
             .Produces<PolicyDocument>(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapGet("/v1/admin/policy", new Func<HttpContext, Task>(GetForAdminAsync))
+        var admin = app.MapGroup("/v1/admin/policy").RequireAdminToken();
+        admin.MapGet("", GetForAdminAsync)
+            .RequirePermission(Permission.ReadPolicy)
             .WithName("GetAdminPolicy")
             .WithSummary("The organisation's policy (admin token).")
             .Produces<PolicyDocument>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapPut("/v1/admin/policy", new Func<HttpContext, Task>(PutAsync))
+        admin.MapPut("", PutAsync)
+            .RequirePermission(Permission.ChangePolicy)
             .WithName("PutAdminPolicy")
             .WithSummary("Change the organisation's policy (owner or privacy officer; audited). If-Match guards against lost updates.")
             .Accepts<PolicyDocument>("application/json")
@@ -36,42 +40,26 @@ internal static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
-    private static Task GetForSdkAsync(HttpContext context) => GetAsync(context, CredentialKind.Ingestion);
-
-    private static async Task GetForAdminAsync(HttpContext context)
+    // The SDK's poll stays on the ingestion path's own check: one cached credential lookup, no authentication scheme.
+    private static async Task GetForSdkAsync(HttpContext context, [FromServices] CredentialResolver credentials, [FromServices] PolicyService policies)
     {
-        var principal = await AdminAccess.AuthorizeAsync(context, AdminPermission.ReadPolicy);
-        if (principal is not null)
-        {
-            var c = context.RequestServices.GetRequiredService<Collector>();
-            await WritePolicyAsync(context, await c.Policies.GetAsync(principal.Tenant, context.RequestAborted));
-        }
-    }
-
-    private static async Task GetAsync(HttpContext context, CredentialKind kind)
-    {
-        var c = context.RequestServices.GetRequiredService<Collector>();
-        var principal = await c.Credentials.ResolveAsync(context.Request, kind, context.RequestAborted);
+        var principal = await credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, context.RequestAborted);
         if (principal is null)
         {
-            await Unauthorized(context, kind);
+            await Problems.WriteAsync(context, 401, "unauthorized", "A valid ingestion key is required: Authorization: Bearer <ingestion key>.");
             return;
         }
 
-        var policy = await c.Policies.GetAsync(principal.Tenant, context.RequestAborted);
-        await WritePolicyAsync(context, policy);
+        await WritePolicyAsync(context, await policies.GetAsync(principal.Tenant, context.RequestAborted));
     }
 
-    private static async Task PutAsync(HttpContext context)
+    private static async Task GetForAdminAsync(HttpContext context, Principal principal, [FromServices] PolicyService policies) =>
+        await WritePolicyAsync(context, await policies.GetAsync(principal.Tenant, context.RequestAborted));
+
+    private static async Task PutAsync(HttpContext context, Principal principal, [FromServices] PolicyService policies,
+        [FromServices] ICandorStore store, [FromServices] AuditLog audit, [FromServices] TimeProvider time)
     {
-        var c = context.RequestServices.GetRequiredService<Collector>();
         var ct = context.RequestAborted;
-        var principal = await AdminAccess.AuthorizeAsync(context, AdminPermission.ChangePolicy);
-        if (principal is null)
-        {
-            return;
-        }
-
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, ct);
         if (buffer.Length > 64 * 1024)
@@ -83,7 +71,7 @@ internal static class PolicyEndpoints
         var tenant = principal.Tenant;
         var errors = new List<string>();
         var policy = PolicyService.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length),
-            c.Policies.FamilyLevels(tenant.Family), c.Policies.FamilyMaxRetentionDays(tenant.Family), errors);
+            policies.FamilyLevels(tenant.Family), policies.FamilyMaxRetentionDays(tenant.Family), errors);
         if (policy is null)
         {
             await Problems.WriteAsync(context, 400, "invalid_policy", string.Join(" ", errors),
@@ -91,8 +79,8 @@ internal static class PolicyEndpoints
             return;
         }
 
-        c.Policies.Invalidate(tenant.Id);
-        var current = await c.Policies.GetAsync(tenant, ct);
+        policies.Invalidate(tenant.Id);
+        var current = await policies.GetAsync(tenant, ct);
         var ifMatch = context.Request.Headers.IfMatch.ToString();
         if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch != current.ETag)
         {
@@ -100,17 +88,16 @@ internal static class PolicyEndpoints
             return;
         }
 
-        var record = new PolicyRecord(tenant.Id, current.Version + 1, policy, c.Time.GetUtcNow());
-        if (!await c.Store.SavePolicyAsync(record, current.Version, ct))
+        var record = new PolicyRecord(tenant.Id, current.Version + 1, policy, time.GetUtcNow());
+        if (!await store.SavePolicyAsync(record, current.Version, ct))
         {
             await Problems.WriteAsync(context, 409, "policy_changed", "Another change to the policy came first; read it again.");
             return;
         }
 
-        await c.Store.AppendAuditAsync(new AuditRecord(Guid.NewGuid(), tenant.Id, c.Time.GetUtcNow(), principal.CredentialId.ToString(),
-            principal.Role, "policy.changed", "policy", JsonText(current.Json), JsonText(PolicyService.ToJson(policy))), ct);
-        c.Policies.Invalidate(tenant.Id);
-        await WritePolicyAsync(context, await c.Policies.GetAsync(tenant, ct));
+        await audit.RecordAsync(principal, "policy.changed", "policy", JsonText(current.Json), JsonText(PolicyService.ToJson(policy)), ct);
+        policies.Invalidate(tenant.Id);
+        await WritePolicyAsync(context, await policies.GetAsync(tenant, ct));
     }
 
     private static async Task WritePolicyAsync(HttpContext context, EffectivePolicy policy)
@@ -132,11 +119,6 @@ internal static class PolicyEndpoints
         response.ContentType = "application/json";
         await response.Body.WriteAsync(policy.Json, context.RequestAborted);
     }
-
-    private static Task Unauthorized(HttpContext context, CredentialKind kind) =>
-        Problems.WriteAsync(context, 401, "unauthorized", kind == CredentialKind.Ingestion
-            ? "A valid ingestion key is required: Authorization: Bearer <ingestion key>."
-            : "A valid admin token is required: Authorization: Bearer <admin token>.");
 
     private static string JsonText(byte[] json) => System.Text.Encoding.UTF8.GetString(json);
 }

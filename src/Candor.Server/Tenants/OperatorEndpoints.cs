@@ -1,29 +1,31 @@
 using System.Text.Json;
+using Candor.Server.Access;
 using Candor.Server.Http;
 using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Candor.Server.Tenants;
 
 /// <summary>The operator endpoints (<c>/v1/operator/...</c>, <c>Authorization: Bearer &lt;operator token&gt;</c>):
-/// create tenants and issue, rotate and revoke their credentials on a running collector. Disabled (401) unless
-/// an operator token is configured.</summary>
+/// create tenants and issue, rotate and revoke their credentials on a running collector. The group requires the
+/// operator token (<see cref="AccessSchemes.OperatorToken"/>), so the endpoints are disabled (401) unless one is
+/// configured.</summary>
 internal static class OperatorEndpoints
 {
     private const int MaxBody = 16 * 1024;
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/operator");
-        group.MapPost("/tenants", new Func<HttpContext, Task>(CreateTenantAsync))
+        var group = app.MapGroup("/v1/operator").RequireOperatorToken();
+        group.MapPost("/tenants", CreateTenantAsync)
             .WithName("CreateTenant").WithSummary("Create a tenant; answers its id, ingestion key and admin token (shown once).")
             .Accepts<CreateTenantRequest>("application/json").Produces<TenantCredentials>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/tenants", new Func<HttpContext, Task>(ListTenantsAsync))
+        group.MapGet("/tenants", ListTenantsAsync)
             .WithName("ListTenants").Produces<TenantDocument[]>().ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/tenants/{tenantId:guid}/credentials", ListCredentialsAsync)
             .WithName("ListCredentials").Produces<CredentialDocument[]>().ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -38,13 +40,8 @@ internal static class OperatorEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task CreateTenantAsync(HttpContext context)
+    private static async Task CreateTenantAsync(HttpContext context, [FromServices] TenantService tenants)
     {
-        if (await Authorize(context) is not { } c)
-        {
-            return;
-        }
-
         using var body = await ReadJsonAsync(context);
         if (body is null)
         {
@@ -61,7 +58,7 @@ internal static class OperatorEndpoints
 
         try
         {
-            var created = await c.Tenants.CreateAsync(name, family, "operator", context.RequestAborted);
+            var created = await tenants.CreateAsync(name, family, "operator", context.RequestAborted);
             context.Response.StatusCode = 201;
             await context.Response.WriteAsJsonAsync(new
             {
@@ -80,26 +77,21 @@ internal static class OperatorEndpoints
         }
     }
 
-    private static async Task ListTenantsAsync(HttpContext context)
+    private static async Task ListTenantsAsync(HttpContext context, [FromServices] ICandorStore store)
     {
-        if (await Authorize(context) is not { } c)
-        {
-            return;
-        }
-
-        var tenants = await c.Store.ListTenantsAsync(context.RequestAborted);
+        var tenants = await store.ListTenantsAsync(context.RequestAborted);
         await context.Response.WriteAsJsonAsync(tenants.Select(t => new { id = t.Id, name = t.Name, family = t.Family, createdAt = t.CreatedAt }),
             context.RequestAborted);
     }
 
-    private static async Task ListCredentialsAsync(HttpContext context, Guid tenantId)
+    private static async Task ListCredentialsAsync(HttpContext context, Guid tenantId, [FromServices] ICandorStore store)
     {
-        if (await Authorize(context) is not { } c || !await TenantExists(context, c, tenantId))
+        if (!await TenantExists(context, store, tenantId))
         {
             return;
         }
 
-        var credentials = await c.Store.ListCredentialsAsync(tenantId, context.RequestAborted);
+        var credentials = await store.ListCredentialsAsync(tenantId, context.RequestAborted);
         await context.Response.WriteAsJsonAsync(credentials.Select(x => new
         {
             id = x.Id,
@@ -110,9 +102,9 @@ internal static class OperatorEndpoints
         }), context.RequestAborted);
     }
 
-    private static async Task IssueAsync(HttpContext context, Guid tenantId)
+    private static async Task IssueAsync(HttpContext context, Guid tenantId, [FromServices] ICandorStore store, [FromServices] TenantService tenants)
     {
-        if (await Authorize(context) is not { } c || !await TenantExists(context, c, tenantId))
+        if (!await TenantExists(context, store, tenantId))
         {
             return;
         }
@@ -134,11 +126,11 @@ internal static class OperatorEndpoints
                 return;
         }
 
-        var role = String(body.RootElement, "role") ?? (kind == CredentialKind.Admin ? "owner" : "ingest");
+        var role = String(body.RootElement, "role") ?? (kind == CredentialKind.Admin ? Roles.Owner : "ingest");
         var revokeOthers = body.RootElement.TryGetProperty("revokeOthers", out var r) && r.ValueKind == JsonValueKind.True;
         try
         {
-            var issued = await c.Tenants.IssueAsync(tenantId, kind, role, "operator", context.RequestAborted, revokeOthers);
+            var issued = await tenants.IssueAsync(tenantId, kind, role, "operator", context.RequestAborted, revokeOthers);
             context.Response.StatusCode = 201;
             await context.Response.WriteAsJsonAsync(new { id = issued.Id, kind = kindText, role = issued.Role, secret = issued.Secret },
                 context.RequestAborted);
@@ -149,14 +141,9 @@ internal static class OperatorEndpoints
         }
     }
 
-    private static async Task RevokeAsync(HttpContext context, Guid tenantId, Guid credentialId)
+    private static async Task RevokeAsync(HttpContext context, Guid tenantId, Guid credentialId, [FromServices] TenantService tenants)
     {
-        if (await Authorize(context) is not { } c)
-        {
-            return;
-        }
-
-        if (!await c.Tenants.RevokeAsync(tenantId, credentialId, "operator", context.RequestAborted))
+        if (!await tenants.RevokeAsync(tenantId, credentialId, "operator", context.RequestAborted))
         {
             await Problems.WriteAsync(context, 404, "not_found", "The tenant has no such credential.");
             return;
@@ -165,28 +152,9 @@ internal static class OperatorEndpoints
         context.Response.StatusCode = 204;
     }
 
-    private static async Task<Collector?> Authorize(HttpContext context)
+    private static async Task<bool> TenantExists(HttpContext context, ICandorStore store, Guid tenantId)
     {
-        var c = context.RequestServices.GetRequiredService<Collector>();
-        var secret = CredentialResolver.BearerSecret(context.Request);
-        if (c.Options.OperatorToken is not { } token)
-        {
-            await Problems.WriteAsync(context, 401, "unauthorized", "The operator endpoints are disabled: no operator token is configured.");
-            return null;
-        }
-
-        if (secret is null || !Secrets.FixedTimeEquals(secret, token))
-        {
-            await Problems.WriteAsync(context, 401, "unauthorized", "A valid operator token is required: Authorization: Bearer <operator token>.");
-            return null;
-        }
-
-        return c;
-    }
-
-    private static async Task<bool> TenantExists(HttpContext context, Collector c, Guid tenantId)
-    {
-        if (await c.Store.GetTenantAsync(tenantId, context.RequestAborted) is not null)
+        if (await store.GetTenantAsync(tenantId, context.RequestAborted) is not null)
         {
             return true;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Candor.Server.Access;
 using Candor.Storage;
 
 namespace Candor.Server.Tenants;
@@ -10,8 +11,6 @@ internal sealed record IssuedCredential(Guid Id, CredentialKind Kind, string Rol
 /// the operator endpoints and by <c>candor tenant</c> on a data folder. Thread-safe.</summary>
 internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<string, bool> isKnownFamily, CredentialResolver? resolver = null)
 {
-    public static readonly string[] AdminRoles = ["owner", "privacy_officer", "analyst"];
-
     /// <summary>Creates a tenant with one ingestion key and one owner token. Throws <see cref="ArgumentException"/>
     /// for a bad name or unknown family, <see cref="InvalidOperationException"/> when the name is taken.</summary>
     public async Task<TenantCredentials> CreateAsync(string name, string family, string actor, CancellationToken ct)
@@ -39,7 +38,7 @@ internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<
         var tenant = new TenantRecord(Guid.NewGuid(), name, family, now);
         await store.CreateTenantAsync(tenant, ct).ConfigureAwait(false);
         var key = await IssueAsync(tenant.Id, CredentialKind.Ingestion, "ingest", actor, ct).ConfigureAwait(false);
-        var admin = await IssueAsync(tenant.Id, CredentialKind.Admin, "owner", actor, ct).ConfigureAwait(false);
+        var admin = await IssueAsync(tenant.Id, CredentialKind.Admin, Roles.Owner, actor, ct).ConfigureAwait(false);
         await AuditAsync(tenant.Id, actor, "tenant.created", tenant.Id.ToString(), JsonSerializer.Serialize(new { name, family }), ct)
             .ConfigureAwait(false);
         return new TenantCredentials(tenant.Id, key.Secret, admin.Secret);
@@ -51,9 +50,9 @@ internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<
         bool revokeOthers = false)
     {
         _ = await store.GetTenantAsync(tenantId, ct).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No tenant {tenantId}.");
-        if (kind == CredentialKind.Admin && !AdminRoles.Contains(role))
+        if (kind == CredentialKind.Admin && !Roles.All.Contains(role))
         {
-            throw new ArgumentException($"Admin role must be one of {string.Join(", ", AdminRoles)}.", nameof(role));
+            throw new ArgumentException($"Admin role must be one of {string.Join(", ", Roles.All)}.", nameof(role));
         }
 
         var secret = kind == CredentialKind.Ingestion ? Secrets.NewIngestionKey() : Secrets.NewAdminToken();

@@ -1,6 +1,8 @@
 using System.Net;
 using Candor.Core.Model;
+using Candor.Server.Ingestion;
 using Candor.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Candor.Server.Tests.Http;
@@ -38,7 +40,7 @@ public sealed class BackpressureTests
         var first = server.PostAsync(tenant.IngestionKey, Events.Batch(Events.Valid()));
         await held!.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var second = server.PostAsync(tenant.IngestionKey, Events.Batch(Events.Valid()));
-        await WaitUntil(() => server.Handle.Collector.Writer.Depth == 1);
+        await WaitUntil(() => server.Handle.Services.GetRequiredService<GroupCommitWriter>().Depth == 1);
 
         var refused = await server.PostAsync(tenant.IngestionKey, Events.Batch(Events.Valid()));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

@@ -4,9 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Candor.Server.Ingestion;
+using Candor.Server.Catalogs;
 using Candor.Server.Stores;
 using Candor.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -37,7 +38,7 @@ internal sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public ICandorStore Store => Handle.Collector.Store;
+    public ICandorStore Store => Handle.Services.GetRequiredService<ICandorStore>();
 
     public static async Task<TestServer> StartAsync(Action<CandorServerOptions>? configure = null,
         Func<ICandorStore, ICandorStore>? wrapStore = null)

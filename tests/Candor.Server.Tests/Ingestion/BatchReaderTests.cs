@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Candor.Core.Model;
 using Candor.Core.Policy;
 using Candor.Core.Privacy;
+using Candor.Server.Catalogs;
 using Candor.Server.Ingestion;
 using Xunit;
 

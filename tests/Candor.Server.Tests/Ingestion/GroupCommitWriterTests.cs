@@ -1,6 +1,5 @@
 using Candor.Core.Model;
 using Candor.Server.Ingestion;
-using Candor.Server.Operations;
 using Candor.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;

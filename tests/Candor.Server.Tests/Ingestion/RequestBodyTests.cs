@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Candor.Core.Privacy;
+using Candor.Server.Catalogs;
 using Candor.Server.Ingestion;
 using Microsoft.AspNetCore.Http;
 using Xunit;

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
+using Candor.Server.Ingestion;
 using Candor.Server.Tests.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
-namespace Candor.Server.Tests.Operations;
+namespace Candor.Server.Tests.Ingestion;
 
 public sealed class MetricsTests
 {
@@ -12,7 +14,7 @@ public sealed class MetricsTests
     public async Task Accepted_duplicate_and_rejected_events_are_counted_by_code_and_batches_timed()
     {
         await using var server = await TestServer.StartAsync();
-        var meter = server.Handle.Collector.Metrics.Meter;
+        var meter = server.Handle.Services.GetRequiredService<CandorMetrics>().Meter;
         var totals = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

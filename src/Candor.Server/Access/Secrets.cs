@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Candor.Server.Tenants;
+namespace Candor.Server.Access;
 
 /// <summary>Credential secrets: 256 random bits with a prefix that tells what a leaked string is, stored only as
 /// their SHA-256 (a hash is enough: the secrets are random, not passwords, so there is nothing to brute-force).</summary>

@@ -1,13 +1,15 @@
 using Candor.Server.Http;
+using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Candor.Server.Operations;
 
-/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (the store answers too).</summary>
-internal static class HealthEndpoints
+/// <summary>The probes of a load balancer or orchestrator: <c>/healthz</c> (liveness: the process answers) and
+/// <c>/readyz</c> (readiness: the store answers too). Not to be confused with the fleet's health analytics.</summary>
+internal static class ProbeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -16,21 +18,21 @@ internal static class HealthEndpoints
                 context.Response.ContentType = "application/json";
                 return context.Response.WriteAsync("""{"status":"ok"}""", context.RequestAborted);
             }))
+            // The operation names are part of the published OpenAPI description, so they keep their first spelling.
             .WithName("Health").WithSummary("Liveness: the process answers.").Produces(StatusCodes.Status200OK);
-        app.MapGet("/readyz", new Func<HttpContext, Task>(ReadyAsync))
+        app.MapGet("/readyz", ReadyAsync)
             .WithName("Ready").WithSummary("Readiness: the store answers.").Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task ReadyAsync(HttpContext context)
+    private static async Task ReadyAsync(HttpContext context, [FromServices] ICandorStore store)
     {
-        var c = context.RequestServices.GetRequiredService<Collector>();
         bool ready;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            ready = await c.Store.PingAsync(timeout.Token);
+            ready = await store.PingAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {

@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Candor.Core.Model;
 using Candor.Core.Policy;
-using Candor.Server.Ingestion;
+using Candor.Server.Catalogs;
 using Candor.Storage;
 
-namespace Candor.Server.Policy;
+namespace Candor.Server.TenantPolicies;
 
 /// <summary>A tenant's policy as served: the policy, its stored version (0 for the default), its JSON and the
 /// ETag derived from that JSON.</summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Candor.Core.Catalog;
 using Candor.Core.Model;
 
-namespace Candor.Server.Ingestion;
+namespace Candor.Server.Catalogs;
 
 /// <summary>A compiled catalog turned into the lookups the ingestion hot path needs: events, products and
 /// fields by name straight from a span of characters (no string per lookup), and each field's rule

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
-using Candor.Server.Ingestion;
 
-namespace Candor.Server.Operations;
+namespace Candor.Server.Ingestion;
 
 /// <summary>The collector's metrics, through <see cref="System.Diagnostics.Metrics"/> (meter
 /// <c>Candor.Server</c>): accepted, duplicate and rejected events (by code), redacted values, batch latency,

@@ -1,6 +1,6 @@
 using Candor.Core.Catalog;
 
-namespace Candor.Server.Ingestion;
+namespace Candor.Server.Catalogs;
 
 /// <summary>The compiled catalogs a collector serves, by family id. Immutable after start; thread-safe.</summary>
 internal sealed class CatalogRegistry

@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using Candor.Storage;
 using Microsoft.AspNetCore.Http;
 
-namespace Candor.Server.Tenants;
-
-/// <summary>Who a request is: the tenant and the credential that authenticated it.</summary>
-internal sealed record Principal(TenantRecord Tenant, Guid CredentialId, CredentialKind Kind, string Role);
+namespace Candor.Server.Access;
 
 /// <summary>Turns a bearer secret into a <see cref="Principal"/>: hashes it, finds the credential, checks that it is
 /// of the wanted kind and not revoked. Results (also "unknown") are cached for a short time so that the hot path

@@ -1,0 +1,73 @@
+using Candor.Core.Privacy;
+using Candor.Server.Access;
+using Candor.Server.Analytics;
+using Candor.Server.Catalogs;
+using Candor.Server.Ingestion;
+using Candor.Server.Operations;
+using Candor.Server.TenantPolicies;
+using Candor.Server.Tenants;
+using Candor.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Candor.Server;
+
+/// <summary>The services of one running collector, each registered once with its typed dependencies: the shared
+/// services (catalogs, credentials and roles, tenant policies, the audit log) that every feature may take, and each
+/// feature's own. The store, the catalogs, the metrics and the rate limiter are created by the caller, which owns
+/// their disposal (<see cref="CandorServerHandle"/>).</summary>
+internal static class CollectorServices
+{
+    public static IServiceCollection AddCollector(this IServiceCollection services, CandorServerOptions options, CatalogRegistry catalogs,
+        ICandorStore store, CandorMetrics metrics, TenantRateLimiter rateLimiter)
+    {
+        var time = options.TimeProvider;
+        var cacheTtl = TimeSpan.FromSeconds(options.CacheSeconds);
+
+        // Shared services.
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(store);
+        services.AddSingleton(catalogs);
+        services.AddSingleton(new CredentialResolver(store, time, cacheTtl));
+        services.AddSingleton(new PolicyService(store, catalogs, time, cacheTtl));
+        services.AddSingleton(new AuditLog(store, time));
+        services.AddCandorAccess();
+
+        // Ingestion.
+        services.AddSingleton(metrics);
+        services.AddSingleton(rateLimiter);
+        services.AddSingleton(new PiiGuard());
+        services.AddSingleton(new IngestionLimits
+        {
+            MaxCompressedBytes = options.MaxCompressedBytes,
+            MaxDecompressedBytes = options.MaxDecompressedBytes,
+            MaxEventsPerBatch = options.MaxEventsPerBatch,
+            MaxEventAge = TimeSpan.FromDays(options.MaxEventAgeDays),
+            MaxClockSkew = TimeSpan.FromSeconds(options.MaxClockSkewSeconds),
+        });
+        services.AddSingleton(sp => new GroupCommitWriter(store, options.WriteQueueCapacity, options.MaxEventsPerCommit, metrics,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Ingestion")));
+        services.AddSingleton(sp => new IngestEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
+            sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
+            sp.GetRequiredService<GroupCommitWriter>(), metrics, time, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server")));
+
+        // Tenants.
+        services.AddSingleton(sp => new TenantService(store, time, f => catalogs.TryGet(f, out _), sp.GetRequiredService<CredentialResolver>()));
+
+        // Operations.
+        services.AddSingleton(sp => new RetentionJob(store, sp.GetRequiredService<PolicyService>(), catalogs, time,
+            TimeSpan.FromMinutes(options.RetentionIntervalMinutes), sp.GetRequiredService<ILogger<RetentionJob>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
+
+        // Analytics, when the store offers it.
+        if (store is IAnalyticsStore analyticsStore)
+        {
+            services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
+                sp.GetRequiredService<ILogger<AnalyticsService>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<AnalyticsService>());
+        }
+
+        return services;
+    }
+}
