@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Candor.Core.Privacy;
 
 /// <summary>Finds paths inside a user's home or profile directory and reports the whole path, since file and folder
@@ -168,7 +170,8 @@ internal static class HomePathDetector
     /// <summary>Characters that cannot be in a path, or that in practice close one (quotes, list separators).</summary>
     private static bool IsPathStop(char c) =>
         c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '|' || c == '*' || c == '?' || c == ',' ||
-        c == ';' || c == '\0' || c < ' ';
+        c == ';' || c == '\0' || c < ' ' ||
+        (c > 127 && char.GetUnicodeCategory(c) is UnicodeCategory.InitialQuotePunctuation or UnicodeCategory.FinalQuotePunctuation);
 
     /// <summary>Whether the word after the whitespace at <paramref name="space"/> holds a separator.</summary>
     private static bool ContinuesPath(ReadOnlySpan<char> s, int space)
@@ -207,11 +210,12 @@ internal static class HomePathDetector
                 break;
             }
 
-            if (c == '(' || c == '[' || c == '{')
+            // Brackets of any script (「」, 【】) close the path unless it opened them: "(x86)" belongs to a path.
+            if (c == '(' || c == '[' || c == '{' || (c > 127 && char.GetUnicodeCategory(c) == UnicodeCategory.OpenPunctuation))
             {
                 depth++;
             }
-            else if (c == ')' || c == ']' || c == '}')
+            else if (c == ')' || c == ']' || c == '}' || (c > 127 && char.GetUnicodeCategory(c) == UnicodeCategory.ClosePunctuation))
             {
                 if (depth == 0)
                 {
