@@ -3,9 +3,11 @@ namespace Candor.Core.Privacy;
 /// <summary>The detectors, the pre-filter that skips those that cannot match, and the order that breaks ties.</summary>
 public sealed partial class PiiScanner
 {
-    private const int DetectorCount = 16;
+    private const int DetectorCount = 20;
 
-    // Detector order is the tie-break when two matches start at the same place and have the same length.
+    // Detector order is the tie-break when two matches start at the same place and have the same length: a document
+    // number named by its word wins over the same digits read as a national number, and a national number over a
+    // phone number of the same shape.
     private const int UrlDetectorId = 0;
     private const int JwtDetectorId = 1;
     private const int AuthorizationHeaderDetectorId = 2;
@@ -14,14 +16,18 @@ public sealed partial class PiiScanner
     private const int ApiKeyDetectorId = 5;
     private const int EmailDetectorId = 6;
     private const int HomePathDetectorId = 7;
-    private const int PaymentCardDetectorId = 8;
-    private const int PhoneNumberDetectorId = 9;
-    private const int IpV6DetectorId = 10;
-    private const int IpV4DetectorId = 11;
-    private const int UserNameDetectorId = 12;
-    private const int MachineNameDetectorId = 13;
-    private const int WindowsNameDetectorId = 14;
-    private const int OwnedDeviceDetectorId = 15;
+    private const int NetworkPathDetectorId = 8;
+    private const int PaymentCardDetectorId = 9;
+    private const int DocumentNumberDetectorId = 10;
+    private const int NationalNumberDetectorId = 11;
+    private const int LetterIdDetectorId = 12;
+    private const int PhoneNumberDetectorId = 13;
+    private const int IpV6DetectorId = 14;
+    private const int IpV4DetectorId = 15;
+    private const int UserNameDetectorId = 16;
+    private const int MachineNameDetectorId = 17;
+    private const int WindowsNameDetectorId = 18;
+    private const int OwnedDeviceDetectorId = 19;
 
     /// <summary>One pass over the value that rules out every detector whose required characters are missing.</summary>
     private int SelectDetectors(ReadOnlySpan<char> value)
@@ -125,6 +131,10 @@ public sealed partial class PiiScanner
         Select(ref selected, ApiKeyDetectorId, longestRun >= 15);
         Select(ref selected, EmailDetectorId, (at > 0 || percents > 0) && dots > 0);
         Select(ref selected, HomePathDetectorId, slashes > 0 || backslashes > 0);
+        Select(ref selected, NetworkPathDetectorId, slashes + backslashes >= 2);
+        Select(ref selected, DocumentNumberDetectorId, value.Length >= 8 && (digits > 0 || longestRun >= 9));
+        Select(ref selected, NationalNumberDetectorId, longestNumber >= 8);
+        Select(ref selected, LetterIdDetectorId, longestNumber >= 4 && value.Length >= 8);
         Select(ref selected, PaymentCardDetectorId, longestNumber >= 13);
         Select(ref selected, PhoneNumberDetectorId, longestNumber >= 8);
         Select(ref selected, IpV6DetectorId, colons >= 2);
@@ -190,6 +200,18 @@ public sealed partial class PiiScanner
                 break;
             case HomePathDetectorId:
                 found = HomePathDetector.TryFind(s, from, out match);
+                break;
+            case NetworkPathDetectorId:
+                found = NetworkPathDetector.TryFind(s, from, out match);
+                break;
+            case DocumentNumberDetectorId:
+                found = DocumentNumberDetector.TryFind(s, from, out match);
+                break;
+            case NationalNumberDetectorId:
+                found = NationalNumberDetector.TryFind(s, from, out match);
+                break;
+            case LetterIdDetectorId:
+                found = LetterIdDetector.TryFind(s, from, out match);
                 break;
             case PaymentCardDetectorId:
                 found = PaymentCardDetector.TryFind(s, from, out match);
