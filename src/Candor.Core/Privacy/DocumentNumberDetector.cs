@@ -108,19 +108,42 @@ internal static class DocumentNumberDetector
         return false;
     }
 
+    /// <summary>The number right before the keyword, across punctuation and up to two words
+    /// ("X1234567 (numéro de passeport)"); dash-joined groups count as one ("A123-456-78-901-0 (DL)").</summary>
     private static bool TryBefore(ReadOnlySpan<char> s, int keywordStart, out int start, out int end)
     {
         start = end = 0;
         var pos = keywordStart;
+        var words = 0;
         var skipped = 0;
-        while (pos > 0 && skipped < 3 && s[pos - 1] is ' ' or '(' or '[' or ',' or ':' or '-' or '/')
+        while (pos > 0 && skipped < 4)
         {
-            pos--;
-            skipped++;
+            var c = s[pos - 1];
+            if (c is ' ' or '(' or '[' or ',' or ':' or '-' or '/' or '\'' or '"')
+            {
+                pos--;
+                skipped++;
+                continue;
+            }
+
+            var wordStart = pos;
+            while (wordStart > 0 && Chars.IsLetter(s[wordStart - 1]))
+            {
+                wordStart--;
+            }
+
+            if (wordStart == pos || words == 2 || Chars.IsDigit(Chars.At(s, wordStart - 1)))
+            {
+                break;
+            }
+
+            pos = wordStart;
+            words++;
+            skipped = 0;
         }
 
         end = pos;
-        while (pos > 0 && Chars.IsAsciiAlnum(s[pos - 1]))
+        while (pos > 0 && (Chars.IsAsciiAlnum(s[pos - 1]) || (s[pos - 1] == '-' && pos - 2 >= 0 && Chars.IsAsciiAlnum(s[pos - 2]) && Chars.IsAsciiAlnum(s[pos]))))
         {
             pos--;
         }
@@ -184,7 +207,9 @@ internal static class DocumentNumberDetector
             }
         }
 
-        return !Chars.IsAsciiAlnum(Chars.At(s, start - 1)) && !Chars.IsAsciiAlnum(Chars.At(s, end)) && Chars.At(s, end) is not ('.' or '_' or '@');
+        var after = Chars.At(s, end);
+        return !Chars.IsAsciiAlnum(Chars.At(s, start - 1)) && !Chars.IsAsciiAlnum(after) && after is not ('_' or '@') &&
+               !(after == '.' && Chars.IsAsciiAlnum(Chars.At(s, end + 1)));
     }
 
     private static bool IsDocumentNumber(ReadOnlySpan<char> s, int start, int end)
@@ -229,8 +254,9 @@ internal static class DocumentNumberDetector
 
         if (letters == 0)
         {
-            // Dates (2026-11-29, 29-11-2026) and counts or durations with a unit or a machine label.
-            return !(dashes == 2 && end - start == 10) && !IdContext.IsMachineData(s, start, end);
+            // Dates (2026-11-29, 29-11-2026) and counts or durations with a unit. Labels do not count here: after the
+            // document's name, "ID" or "No" label the number itself ("passport ID 493274135").
+            return !(dashes == 2 && end - start == 10) && !IdContext.HasUnitAfter(s, end);
         }
 
         return !IsMeasurement(s, start, end);

@@ -100,7 +100,7 @@ internal static class IdContext
         "ver", "revision", "rev", "commit", "changeset", "page", "line", "error", "code", "status", "hresult", "errno",
         "attempt", "retry", "batch", "chunk", "block", "frame", "packet", "msg", "message", "event", "eventid", "tx",
         "txn", "transaction", "checksum", "crc", "hash", "nonce", "id", "serial", "sn", "node", "shard",
-        "partition", "generation", "gen", "lsn", "cursor", "etag", "correlation", "activity", "operation", "op", "v",
+        "partition", "generation", "gen", "lsn", "cursor", "etag", "correlation", "activity", "operation", "op",
     ];
 
     /// <summary>Units that make the number before them a measurement or a count.</summary>
@@ -186,7 +186,9 @@ internal static class IdContext
     }
 
     /// <summary>Whether a label right before the number or a unit right after it says it is machine data.</summary>
-    public static bool IsMachineData(ReadOnlySpan<char> s, int start, int end)
+    public static bool IsMachineData(ReadOnlySpan<char> s, int start, int end) => HasMachineLabel(s, start) || HasUnitAfter(s, end);
+
+    private static bool HasMachineLabel(ReadOnlySpan<char> s, int start)
     {
         // The word before, across one separator run such as " #", "=", ": " or "\":\"".
         var i = start - 1;
@@ -203,12 +205,12 @@ internal static class IdContext
             i--;
         }
 
-        if (wordEnd - (i + 1) > 0 && IsOneOf(s.Slice(i + 1, wordEnd - (i + 1)), MachineLabels, suffixes: true))
-        {
-            return true;
-        }
+        return wordEnd - (i + 1) > 0 && IsOneOf(s.Slice(i + 1, wordEnd - (i + 1)), MachineLabels, suffixes: true);
+    }
 
-        // The unit after, directly or after one space.
+    /// <summary>Whether a unit follows the number, directly or after one space ("1840 ms", "512MB").</summary>
+    public static bool HasUnitAfter(ReadOnlySpan<char> s, int end)
+    {
         var j = end;
         if (Chars.At(s, j) == ' ')
         {

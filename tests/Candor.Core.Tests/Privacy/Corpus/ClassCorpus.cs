@@ -11,6 +11,7 @@ internal static partial class ClassCorpus
 {
     public const int TuningSeed = 20261129;
     public const int HeldOutSeed = 7_340_021;
+    public const int FreshSeed = 424_242;
 
     private const int PerClass = 120;
     private const int PerLookalikeClass = 60;
@@ -20,12 +21,13 @@ internal static partial class ClassCorpus
     {
         Tuning,
         HeldOut,
+        Fresh,
     }
 
     public static List<CorpusSample> Generate(Half half)
     {
-        var random = new Random(half == Half.Tuning ? TuningSeed : HeldOutSeed);
-        var t = half == Half.Tuning ? TuningTemplates : HeldOutTemplates;
+        var random = new Random(half switch { Half.Tuning => TuningSeed, Half.HeldOut => HeldOutSeed, _ => FreshSeed });
+        var t = half switch { Half.Tuning => TuningTemplates, Half.HeldOut => HeldOutTemplates, _ => FreshTemplates };
         var samples = new List<CorpusSample>();
         foreach (var c in NumberClasses)
         {
