@@ -25,7 +25,10 @@ public sealed class UnicodeFoldingPropertyTests
         ("+44 20 7946 0958", PiiKind.PhoneNumber),
         (@"C:\Users\jsmith\Documents\cv.docx", PiiKind.HomeDirectoryPath),
         ("/home/alice/.ssh/id_rsa", PiiKind.HomeDirectoryPath),
-        ("https://bob:hunter2@contoso.com/x", PiiKind.UrlWithCredentials));
+        ("https://bob:hunter2@contoso.com/x", PiiKind.UrlWithCredentials),
+        ("078-05-1120", PiiKind.NationalId),
+        ("AB 12 34 56 C", PiiKind.NationalId),
+        (@"\\fs01\homes\jsmith\cv.docx", PiiKind.HomeDirectoryPath));
 
     /// <summary>The value with fullwidth forms for some characters and invisible characters inserted strictly
     /// inside it, so its first and last characters stay where they were.</summary>
