@@ -36,30 +36,7 @@ internal static class NationalNumberDetector
                 continue;
             }
 
-            var groups = 0;
-            var pos = i;
-            var continues = false;
-            while (true)
-            {
-                starts[groups] = pos;
-                pos = GroupEnd(s, pos);
-                ends[groups] = pos;
-                groups++;
-                if (IsSeparator(Chars.At(s, pos)) && Chars.IsDigit(Chars.At(s, pos + 1)))
-                {
-                    if (groups == MaxGroups)
-                    {
-                        continues = true;
-                        break;
-                    }
-
-                    pos++;
-                    continue;
-                }
-
-                break;
-            }
-
+            var groups = DigitGroups.Collect(s, i, starts, ends, national: true, out var pos, out var continues);
             if (TryWindows(s, starts.Slice(0, groups), ends.Slice(0, groups), continues, out match) && match.Start >= from)
             {
                 return true;
@@ -217,26 +194,6 @@ internal static class NationalNumberDetector
                NationalIdChecks.Number(d, 6, 2) is >= 1 and <= 31 && NationalIdChecks.Number(d, 8, 2) < 24 &&
                NationalIdChecks.Number(d, 10, 2) < 60 && NationalIdChecks.Number(d, 12, 2) < 60;
     }
-
-    /// <summary>A digit, or the A or B of Corsica's departments 2A and 2B right after a 2.</summary>
-    private static int GroupEnd(ReadOnlySpan<char> s, int pos)
-    {
-        while (pos < s.Length)
-        {
-            var c = s[pos];
-            if (Chars.IsDigit(c) || ((c == 'A' || c == 'B') && Chars.At(s, pos - 1) == '2' && !Chars.IsAsciiLetter(Chars.At(s, pos + 1))))
-            {
-                pos++;
-                continue;
-            }
-
-            break;
-        }
-
-        return pos;
-    }
-
-    private static bool IsSeparator(char c) => c is ' ' or '-' or '.' or '/';
 
     private static bool IsStartBoundary(ReadOnlySpan<char> s, int i)
     {
