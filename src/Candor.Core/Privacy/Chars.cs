@@ -33,6 +33,13 @@ internal static class Chars
     public static bool IsWhiteSpace(char c) =>
         c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c > 127 && char.IsWhiteSpace(c));
 
+    /// <summary>A character beyond ASCII that may stand right before a number in running text: punctuation and
+    /// symbols (「, 《, ：), and the kana, ideographs and Hangul of scripts written without spaces
+    /// (<c>電話09012345678</c>).</summary>
+    public static bool IsSpacelessBoundary(char c) =>
+        !char.IsLetterOrDigit(c) || (c >= '\u3040' && c <= '\u30FF') || (c >= '\u4E00' && c <= '\u9FFF') ||
+        (c >= '\uAC00' && c <= '\uD7A3');
+
     public static bool IsPathSeparator(char c) => c == '\\' || c == '/';
 
     /// <summary>Compares ASCII text case-insensitively at a position; false when it runs past the end.</summary>

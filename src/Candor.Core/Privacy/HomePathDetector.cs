@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Candor.Core.Privacy;
 
 /// <summary>Finds paths inside a user's home or profile directory and reports the whole path, since file and folder
@@ -17,6 +19,13 @@ internal static class HomePathDetector
     private static readonly CharSet Triggers = new(@"\/~:");
 
     private static readonly string[] ImpersonalProfiles = ["Public", "Default", "Default User", "All Users", "Shared"];
+
+    private static readonly string[] UserFolders =
+    [
+        "Users", "Documents and Settings", "home", "homes", "profiles", "Users$", "home$", "homes$", "profiles$",
+        "profile$", "UserProfiles", "UserProfiles$", "RedirectedFolders", "RedirectedFolders$", "Redirected",
+        "FolderRedirection", "UserData", "UserData$", "UserHome", "UserHomes", "UserHome$", "UserHomes$",
+    ];
 
     public static bool TryFind(ReadOnlySpan<char> s, int from, out Candidate match)
     {
@@ -81,22 +90,9 @@ internal static class HomePathDetector
             return false;
         }
 
-        int afterRoot;
-        if (Chars.MatchesIgnoreCase(s, i, "Users"))
-        {
-            afterRoot = i + 5;
-        }
-        else if (Chars.MatchesIgnoreCase(s, i, "Documents and Settings"))
-        {
-            afterRoot = i + 22;
-        }
-        else
-        {
-            return false;
-        }
-
+        var afterRoot = i + UserFolderLength(s, i);
         var nameStart = SkipSeparators(s, afterRoot);
-        return nameStart != afterRoot && TryProfile(s, nameStart, out end);
+        return afterRoot > i && nameStart != afterRoot && TryProfile(s, nameStart, out end);
     }
 
     private static bool TryUnix(ReadOnlySpan<char> s, int slash, out int end)
@@ -124,7 +120,24 @@ internal static class HomePathDetector
         return false;
     }
 
-    private static bool TryProfile(ReadOnlySpan<char> s, int nameStart, out int end)
+    /// <summary>The length of a folder that holds one folder per person (<c>Users</c>, <c>Documents and Settings</c>,
+    /// <c>home</c>, <c>homes</c>, <c>profiles</c>, and their hidden-share and redirection forms on file servers) when
+    /// one starts at <paramref name="i"/> and ends at a separator; otherwise 0. Home drives mapped from a file server
+    /// (<c>H:\home\jsmith</c>, <c>Z:\profiles\jsmith</c>) use the same names as the shares.</summary>
+    internal static int UserFolderLength(ReadOnlySpan<char> s, int i)
+    {
+        foreach (var folder in UserFolders)
+        {
+            if (Chars.MatchesIgnoreCase(s, i, folder) && Chars.IsPathSeparator(Chars.At(s, i + folder.Length)))
+            {
+                return folder.Length;
+            }
+        }
+
+        return 0;
+    }
+
+    internal static bool TryProfile(ReadOnlySpan<char> s, int nameStart, out int end)
     {
         end = 0;
         var nameEnd = nameStart;
@@ -155,7 +168,7 @@ internal static class HomePathDetector
         return true;
     }
 
-    private static int SkipSeparators(ReadOnlySpan<char> s, int i)
+    internal static int SkipSeparators(ReadOnlySpan<char> s, int i)
     {
         while (i < s.Length && Chars.IsPathSeparator(s[i]))
         {
@@ -166,12 +179,13 @@ internal static class HomePathDetector
     }
 
     /// <summary>Characters that cannot be in a path, or that in practice close one (quotes, list separators).</summary>
-    private static bool IsPathStop(char c) =>
+    internal static bool IsPathStop(char c) =>
         c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '|' || c == '*' || c == '?' || c == ',' ||
-        c == ';' || c == '\0' || c < ' ';
+        c == ';' || c == '\0' || c < ' ' ||
+        (c > 127 && char.GetUnicodeCategory(c) is UnicodeCategory.InitialQuotePunctuation or UnicodeCategory.FinalQuotePunctuation);
 
     /// <summary>Whether the word after the whitespace at <paramref name="space"/> holds a separator.</summary>
-    private static bool ContinuesPath(ReadOnlySpan<char> s, int space)
+    internal static bool ContinuesPath(ReadOnlySpan<char> s, int space)
     {
         if (Chars.At(s, space) != ' ')
         {
@@ -195,7 +209,7 @@ internal static class HomePathDetector
         return false;
     }
 
-    private static int ExtendPath(ReadOnlySpan<char> s, int start)
+    internal static int ExtendPath(ReadOnlySpan<char> s, int start)
     {
         var i = start;
         var depth = 0;
@@ -207,11 +221,12 @@ internal static class HomePathDetector
                 break;
             }
 
-            if (c == '(' || c == '[' || c == '{')
+            // Brackets of any script (「」, 【】) close the path unless it opened them: "(x86)" belongs to a path.
+            if (c == '(' || c == '[' || c == '{' || (c > 127 && char.GetUnicodeCategory(c) == UnicodeCategory.OpenPunctuation))
             {
                 depth++;
             }
-            else if (c == ')' || c == ']' || c == '}')
+            else if (c == ')' || c == ']' || c == '}' || (c > 127 && char.GetUnicodeCategory(c) == UnicodeCategory.ClosePunctuation))
             {
                 if (depth == 0)
                 {

@@ -25,37 +25,7 @@ internal static class PaymentCardDetector
                 continue;
             }
 
-            // Collect the digit groups of this run.
-            var groups = 0;
-            var pos = i;
-            var tooMany = false;
-            while (true)
-            {
-                var groupStart = pos;
-                while (Chars.IsDigit(Chars.At(s, pos)))
-                {
-                    pos++;
-                }
-
-                if (groups == MaximumGroups)
-                {
-                    tooMany = true;
-                    break;
-                }
-
-                groupStarts[groups] = groupStart;
-                groupEnds[groups] = pos;
-                groups++;
-                var separator = Chars.At(s, pos);
-                if ((separator == ' ' || separator == '-') && Chars.IsDigit(Chars.At(s, pos + 1)))
-                {
-                    pos++;
-                    continue;
-                }
-
-                break;
-            }
-
+            var groups = DigitGroups.Collect(s, i, groupStarts, groupEnds, national: false, out var pos, out var tooMany);
             if (!tooMany && TryWindows(s, groupStarts.Slice(0, groups), groupEnds.Slice(0, groups), out match))
             {
                 return true;

@@ -51,7 +51,7 @@ internal static class PhoneNumberDetector
 
     private static bool IsStartBoundary(char c) =>
         c == Chars.None || Chars.IsWhiteSpace(c) || c == '(' || c == '[' || c == '{' || c == '"' || c == '\'' ||
-        c == ':' || c == '=' || c == ',' || c == ';' || c == '<' || c == '>';
+        c == ':' || c == '=' || c == ',' || c == ';' || c == '<' || c == '>' || (c > 127 && Chars.IsSpacelessBoundary(c));
 
     private static bool IsEndBoundary(ReadOnlySpan<char> s, int end)
     {

@@ -47,4 +47,17 @@ public enum PiiKind
 
     /// <summary>A bearer token or an <c>Authorization</c> header value.</summary>
     BearerToken,
+
+    /// <summary>A national identification, social security, health or tax number issued to a person, validated by its
+    /// check digits where it has them: US SSN and ITIN, UK National Insurance and NHS numbers, Canadian SIN, German
+    /// Steuer-ID and ID card number, French NIR, Dutch BSN, Indian Aadhaar and PAN, Australian TFN, Japanese My
+    /// Number, Brazilian CPF and CNPJ.</summary>
+    NationalId,
+
+    /// <summary>A passport number, found next to a word for passport in one of the supported languages.</summary>
+    PassportNumber,
+
+    /// <summary>A driving licence number, found next to a word for driving licence in one of the supported
+    /// languages.</summary>
+    DriversLicenseNumber,
 }

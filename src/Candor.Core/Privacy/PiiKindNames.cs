@@ -18,6 +18,9 @@ internal static class PiiKindNames
         nameof(PiiKind.Jwt),
         nameof(PiiKind.ApiKey),
         nameof(PiiKind.BearerToken),
+        nameof(PiiKind.NationalId),
+        nameof(PiiKind.PassportNumber),
+        nameof(PiiKind.DriversLicenseNumber),
     ];
 
     private static readonly string[] Placeholders = CreatePlaceholders();

@@ -12,30 +12,16 @@ namespace Candor.Core.Privacy;
 /// <para>Overlapping matches are merged into one finding that covers them all (a bearer token that is a JWT, a path
 /// that holds the user name), with the kind of the longest match, so redaction never leaves part of a value
 /// behind.</para>
+/// <para>Detectors read a folded copy of the value when it has characters that Unicode normalisation changes: NFKC,
+/// without invisible format characters, with digits of every script as ASCII (<see cref="UnicodeFolding"/>), so
+/// <c>alice＠example.com</c> or an address with zero-width spaces inside is found. Findings are mapped back onto
+/// the original value, so every range refers to it, and <see cref="Redact(string, out int)"/> replaces exactly the
+/// original characters. A value that folding leaves unchanged (all ASCII, or any characters NFKC keeps) is checked
+/// without allocating and scanned as it is.</para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
-public sealed class PiiScanner
+public sealed partial class PiiScanner
 {
-    private const int DetectorCount = 16;
-
-    // Detector order is the tie-break when two matches start at the same place and have the same length.
-    private const int UrlDetectorId = 0;
-    private const int JwtDetectorId = 1;
-    private const int AuthorizationHeaderDetectorId = 2;
-    private const int BearerDetectorId = 3;
-    private const int AssignmentDetectorId = 4;
-    private const int ApiKeyDetectorId = 5;
-    private const int EmailDetectorId = 6;
-    private const int HomePathDetectorId = 7;
-    private const int PaymentCardDetectorId = 8;
-    private const int PhoneNumberDetectorId = 9;
-    private const int IpV6DetectorId = 10;
-    private const int IpV4DetectorId = 11;
-    private const int UserNameDetectorId = 12;
-    private const int MachineNameDetectorId = 13;
-    private const int WindowsNameDetectorId = 14;
-    private const int OwnedDeviceDetectorId = 15;
-
     private readonly KnownNameDetector _userNames;
     private readonly KnownNameDetector _machineNames;
 
@@ -57,13 +43,65 @@ public sealed class PiiScanner
     /// devices that send events are unknown.</summary>
     public static PiiScanner Default { get; } = new(new PiiScannerOptions());
 
-    /// <summary>Finds the first piece of personal data in a value. Allocates nothing.</summary>
+    /// <summary>Finds the first piece of personal data in a value. Allocates nothing when the value needs no Unicode
+    /// folding (see Remarks of <see cref="PiiScanner"/>).</summary>
     /// <param name="value">The text to scan.</param>
-    /// <param name="finding">The first finding, when there is one.</param>
+    /// <param name="finding">The first finding, when there is one; its range is in <paramref name="value"/>.</param>
     /// <returns>Whether anything was found.</returns>
     public bool TryFindFirst(ReadOnlySpan<char> value, out PiiFinding finding)
     {
-        var detectors = SelectDetectors(value);
+        if (!UnicodeFolding.NeedsFolding(value))
+        {
+            return TryFindFirst(value, default, out finding);
+        }
+
+        using var folded = UnicodeFolding.Fold(value);
+        return TryFindFirst(folded.Text, folded, out finding);
+    }
+
+    /// <summary>Finds the personal data in a value, in order and without overlaps. Allocates nothing when the value
+    /// needs no Unicode folding.</summary>
+    /// <param name="value">The text to scan.</param>
+    /// <param name="destination">Where to write the findings; scanning stops when it is full.</param>
+    /// <returns>The number of findings written; their ranges are in <paramref name="value"/>.</returns>
+    public int FindAll(ReadOnlySpan<char> value, Span<PiiFinding> destination)
+    {
+        if (!UnicodeFolding.NeedsFolding(value))
+        {
+            return FindAll(value, default, destination);
+        }
+
+        using var folded = UnicodeFolding.Fold(value);
+        return FindAll(folded.Text, folded, destination);
+    }
+
+    /// <summary>Replaces each piece of personal data in a value with <c>[redacted:&lt;kind&gt;]</c>, in one pass.
+    /// Everything outside the findings is kept exactly as it was, invisible characters included.</summary>
+    /// <param name="value">The text to redact.</param>
+    /// <param name="findings">How many findings were replaced.</param>
+    /// <returns>The redacted text; <paramref name="value"/> itself, with nothing allocated, when nothing was
+    /// found in a value that needs no Unicode folding.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
+    public string Redact(string value, out int findings)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(nameof(value));
+        }
+
+        if (!UnicodeFolding.NeedsFolding(value.AsSpan()))
+        {
+            return Redact(value, value.AsSpan(), default, out findings);
+        }
+
+        using var folded = UnicodeFolding.Fold(value.AsSpan());
+        return Redact(value, folded.Text, folded, out findings);
+    }
+
+    // scanned: the value or its folded copy; map: from the copy back to the value, empty when they are the same.
+    private bool TryFindFirst(ReadOnlySpan<char> scanned, FoldedText map, out PiiFinding finding)
+    {
+        var detectors = SelectDetectors(scanned);
         if (detectors == 0)
         {
             finding = default;
@@ -71,24 +109,20 @@ public sealed class PiiScanner
         }
 
         Span<Candidate> pending = stackalloc Candidate[DetectorCount];
-        var cursor = new Cursor(this, value, detectors, pending);
+        var cursor = new Cursor(this, scanned, detectors, pending, map);
         return cursor.MoveNext(out finding);
     }
 
-    /// <summary>Finds the personal data in a value, in order and without overlaps. Allocates nothing.</summary>
-    /// <param name="value">The text to scan.</param>
-    /// <param name="destination">Where to write the findings; scanning stops when it is full.</param>
-    /// <returns>The number of findings written.</returns>
-    public int FindAll(ReadOnlySpan<char> value, Span<PiiFinding> destination)
+    private int FindAll(ReadOnlySpan<char> scanned, FoldedText map, Span<PiiFinding> destination)
     {
-        var detectors = SelectDetectors(value);
+        var detectors = SelectDetectors(scanned);
         if (detectors == 0 || destination.IsEmpty)
         {
             return 0;
         }
 
         Span<Candidate> pending = stackalloc Candidate[DetectorCount];
-        var cursor = new Cursor(this, value, detectors, pending);
+        var cursor = new Cursor(this, scanned, detectors, pending, map);
         var count = 0;
         while (count < destination.Length && cursor.MoveNext(out var finding))
         {
@@ -98,30 +132,17 @@ public sealed class PiiScanner
         return count;
     }
 
-    /// <summary>Replaces each piece of personal data in a value with <c>[redacted:&lt;kind&gt;]</c>, in one pass.
-    /// </summary>
-    /// <param name="value">The text to redact.</param>
-    /// <param name="findings">How many findings were replaced.</param>
-    /// <returns>The redacted text; <paramref name="value"/> itself, with nothing allocated, when nothing was
-    /// found.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    public string Redact(string value, out int findings)
+    private string Redact(string value, ReadOnlySpan<char> scanned, FoldedText map, out int findings)
     {
-        if (value is null)
-        {
-            throw new ArgumentNullException(nameof(value));
-        }
-
         findings = 0;
-        var span = value.AsSpan();
-        var detectors = SelectDetectors(span);
+        var detectors = SelectDetectors(scanned);
         if (detectors == 0)
         {
             return value;
         }
 
         Span<Candidate> pending = stackalloc Candidate[DetectorCount];
-        var cursor = new Cursor(this, span, detectors, pending);
+        var cursor = new Cursor(this, scanned, detectors, pending, map);
         if (!cursor.MoveNext(out var finding))
         {
             return value;
@@ -138,304 +159,5 @@ public sealed class PiiScanner
         while (cursor.MoveNext(out finding));
 
         return builder.Append(value, copied, value.Length - copied).ToString();
-    }
-
-    /// <summary>One pass over the value that rules out every detector whose required characters are missing.</summary>
-    private int SelectDetectors(ReadOnlySpan<char> value)
-    {
-        if (value.Length < 3)
-        {
-            return 0;
-        }
-
-        int at = 0, dots = 0, colons = 0, slashes = 0, backslashes = 0, digits = 0, spaces = 0, equals = 0,
-            questions = 0, percents = 0, windowsNames = 0, possessives = 0, run = 0, longestRun = 0, number = 0, longestNumber = 0;
-        var previous = '\0';
-        foreach (var c in value)
-        {
-            // Letters and digits first: they are most of every value.
-            if (Chars.IsAsciiLetter(c))
-            {
-                if (number > 0)
-                {
-                    longestNumber = Math.Max(longestNumber, number);
-                    number = 0;
-                }
-
-                possessives += c == 's' && previous is '\'' or '\u2019' ? 1 : 0;
-                run++;
-                previous = c;
-                continue;
-            }
-
-            if (Chars.IsDigit(c))
-            {
-                digits++;
-                number++;
-                run++;
-                previous = c;
-                continue;
-            }
-
-            // A number run counts the digits that separators of phone and card numbers hold together.
-            if (c is not (' ' or '-' or '.' or '(' or ')' or '+'))
-            {
-                longestNumber = Math.Max(longestNumber, number);
-                number = 0;
-            }
-
-            if (c is '_' or '-' or '+')
-            {
-                windowsNames += c == '-' && (previous | 0x20) == 'p' ? 1 : 0;
-                run++;
-                previous = c;
-                continue;
-            }
-
-            previous = c;
-            longestRun = Math.Max(longestRun, run);
-            switch (c)
-            {
-                case '/':
-                    slashes++;
-                    run++;
-                    continue;
-                case '@':
-                    at++;
-                    break;
-                case '.':
-                    dots++;
-                    break;
-                case ':':
-                    colons++;
-                    break;
-                case '\\':
-                    backslashes++;
-                    break;
-                case '=':
-                    equals++;
-                    break;
-                case '?':
-                    questions++;
-                    break;
-                case '%':
-                    percents++;
-                    break;
-                default:
-                    spaces += Chars.IsWhiteSpace(c) ? 1 : 0;
-                    break;
-            }
-
-            run = 0;
-        }
-
-        longestRun = Math.Max(longestRun, run);
-        longestNumber = Math.Max(longestNumber, number);
-
-        // Each condition is necessary for its detector to match, so skipping a detector never misses anything.
-        var selected = 0;
-        Select(ref selected, UrlDetectorId, colons > 0 && slashes >= 2 && (at > 0 || questions > 0));
-        Select(ref selected, JwtDetectorId, dots >= 2 && longestRun >= 10);
-        Select(ref selected, AuthorizationHeaderDetectorId, value.Length >= 14 && (colons > 0 || equals > 0));
-        Select(ref selected, BearerDetectorId, value.Length >= 14 && spaces > 0);
-        Select(ref selected, AssignmentDetectorId, equals > 0 || colons > 0);
-        Select(ref selected, ApiKeyDetectorId, longestRun >= 15);
-        Select(ref selected, EmailDetectorId, (at > 0 || percents > 0) && dots > 0);
-        Select(ref selected, HomePathDetectorId, slashes > 0 || backslashes > 0);
-        Select(ref selected, PaymentCardDetectorId, longestNumber >= 13);
-        Select(ref selected, PhoneNumberDetectorId, longestNumber >= 8);
-        Select(ref selected, IpV6DetectorId, colons >= 2);
-        Select(ref selected, IpV4DetectorId, dots >= 3 && digits >= 4);
-        Select(ref selected, UserNameDetectorId, !_userNames.IsEmpty && value.Length >= _userNames.ShortestLength);
-        Select(ref selected, MachineNameDetectorId,
-            !_machineNames.IsEmpty && value.Length >= _machineNames.ShortestLength);
-        Select(ref selected, WindowsNameDetectorId, windowsNames > 0);
-        Select(ref selected, OwnedDeviceDetectorId, possessives > 0 && spaces > 0);
-        return selected;
-    }
-
-    private static void Select(ref int selected, int detector, bool possible)
-    {
-        if (possible)
-        {
-            selected |= 1 << detector;
-        }
-    }
-
-    private bool Find(int detector, ReadOnlySpan<char> s, int from, out Candidate match)
-    {
-        // A match that spans an earlier redaction ("C:\Users\[redacted:UserName]\x") is not reported again: values
-        // the SDK redacted reach the collector, which must not count them twice, and Redact stays idempotent.
-        while (FindRaw(detector, s, from, out match))
-        {
-            if (s.Slice(match.Start, match.Length).IndexOf(PiiKindNames.PlaceholderPrefix.AsSpan()) < 0)
-            {
-                return true;
-            }
-
-            from = match.End;
-        }
-
-        return false;
-    }
-
-    private bool FindRaw(int detector, ReadOnlySpan<char> s, int from, out Candidate match)
-    {
-        bool found;
-        switch (detector)
-        {
-            case UrlDetectorId:
-                found = UrlDetector.TryFind(s, from, out match);
-                break;
-            case JwtDetectorId:
-                found = JwtDetector.TryFind(s, from, out match);
-                break;
-            case AuthorizationHeaderDetectorId:
-                found = AuthorizationDetector.TryFindHeader(s, from, out match);
-                break;
-            case BearerDetectorId:
-                found = AuthorizationDetector.TryFindBearer(s, from, out match);
-                break;
-            case AssignmentDetectorId:
-                found = ApiKeyDetector.TryFindAssignment(s, from, out match);
-                break;
-            case ApiKeyDetectorId:
-                found = ApiKeyDetector.TryFindToken(s, from, out match);
-                break;
-            case EmailDetectorId:
-                found = EmailDetector.TryFind(s, from, out match);
-                break;
-            case HomePathDetectorId:
-                found = HomePathDetector.TryFind(s, from, out match);
-                break;
-            case PaymentCardDetectorId:
-                found = PaymentCardDetector.TryFind(s, from, out match);
-                break;
-            case PhoneNumberDetectorId:
-                found = PhoneNumberDetector.TryFind(s, from, out match);
-                break;
-            case IpV6DetectorId:
-                found = IpAddressDetector.TryFindV6(s, from, out match);
-                break;
-            case IpV4DetectorId:
-                found = IpAddressDetector.TryFindV4(s, from, out match);
-                break;
-            case UserNameDetectorId:
-                found = _userNames.TryFind(s, from, out match);
-                break;
-            case MachineNameDetectorId:
-                found = _machineNames.TryFind(s, from, out match);
-                break;
-            case WindowsNameDetectorId:
-                found = DeviceNameDetector.TryFindWindows(s, from, out match);
-                break;
-            case OwnedDeviceDetectorId:
-                found = DeviceNameDetector.TryFindOwned(s, from, out match);
-                break;
-            default:
-                match = default;
-                return false;
-        }
-
-        // Every detector moves forward; a match that did not would make the cursor loop.
-        return found && match.Start >= from && match.End > match.Start;
-    }
-
-    /// <summary>Merges the detectors' ordered matches into ordered, non-overlapping findings: a k-way merge that keeps
-    /// each detector's next match and asks it for another only when that one is used.</summary>
-    private ref struct Cursor
-    {
-        private readonly PiiScanner _scanner;
-        private readonly ReadOnlySpan<char> _value;
-        private readonly Span<Candidate> _pending;
-        private int _active;
-
-        public Cursor(PiiScanner scanner, ReadOnlySpan<char> value, int detectors, Span<Candidate> pending)
-        {
-            _scanner = scanner;
-            _value = value;
-            _pending = pending;
-            _active = 0;
-            for (var d = 0; d < DetectorCount; d++)
-            {
-                if ((detectors & (1 << d)) != 0 && scanner.Find(d, value, 0, out var match))
-                {
-                    _pending[d] = match;
-                    _active |= 1 << d;
-                }
-            }
-        }
-
-        public bool MoveNext(out PiiFinding finding)
-        {
-            var best = -1;
-            for (var d = 0; d < DetectorCount; d++)
-            {
-                if ((_active & (1 << d)) == 0)
-                {
-                    continue;
-                }
-
-                var candidate = _pending[d];
-                if (best < 0 || candidate.Start < _pending[best].Start ||
-                    (candidate.Start == _pending[best].Start && candidate.Length > _pending[best].Length))
-                {
-                    best = d;
-                }
-            }
-
-            if (best < 0)
-            {
-                finding = default;
-                return false;
-            }
-
-            var first = _pending[best];
-            var end = first.End;
-            var kind = first.Kind;
-            var kindLength = first.Length;
-            Advance(best);
-
-            // Absorb every match that overlaps the finding so far, until none does.
-            bool absorbed;
-            do
-            {
-                absorbed = false;
-                for (var d = 0; d < DetectorCount; d++)
-                {
-                    if ((_active & (1 << d)) == 0 || _pending[d].Start >= end)
-                    {
-                        continue;
-                    }
-
-                    var overlapping = _pending[d];
-                    end = Math.Max(end, overlapping.End);
-                    if (overlapping.Length > kindLength)
-                    {
-                        kind = overlapping.Kind;
-                        kindLength = overlapping.Length;
-                    }
-
-                    Advance(d);
-                    absorbed = true;
-                }
-            }
-            while (absorbed);
-
-            finding = new PiiFinding(kind, first.Start, end - first.Start);
-            return true;
-        }
-
-        private void Advance(int detector)
-        {
-            if (_scanner.Find(detector, _value, _pending[detector].End, out var next))
-            {
-                _pending[detector] = next;
-            }
-            else
-            {
-                _active &= ~(1 << detector);
-            }
-        }
     }
 }

@@ -97,8 +97,13 @@ internal static class UrlDetector
 
     private static bool IsSchemeChar(char c) => Chars.IsAsciiAlnum(c) || c == '+' || c == '-' || c == '.';
 
+    /// <summary>Characters a URL cannot hold unencoded. Beyond ASCII, a bracket or quotation mark (「」, 《》, “ ”)
+    /// closes the sentence around the URL, as in Chinese and Japanese text, rather than belonging to it.</summary>
     private static bool IsUrlStop(char c) =>
-        Chars.IsWhiteSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '\0' || c < ' ';
+        Chars.IsWhiteSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == '\0' || c < ' ' ||
+        (c > 127 && char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.OpenPunctuation or
+            System.Globalization.UnicodeCategory.ClosePunctuation or System.Globalization.UnicodeCategory.InitialQuotePunctuation or
+            System.Globalization.UnicodeCategory.FinalQuotePunctuation);
 
     /// <summary>A URL that ends a sentence or sits in parentheses leaves that punctuation outside.</summary>
     private static int TrimTrailingPunctuation(ReadOnlySpan<char> s, int start, int end)
