@@ -14,9 +14,9 @@ public sealed class PackagedAppTests(ITestOutputHelper output) : IDisposable
 {
     private const string HostedSample = "Candor.Samples.HostedWorker";
 
-    // Everything the catalog declares, so that the session and crash events of the host arrive too.
+    // Every category of the family's required level, so that the session and crash events of the host arrive too.
     private const string Policy =
-        """{"collection":"on","levels":["required","optional"],"categories":["product_and_service_performance","software_setup_and_inventory","product_and_service_usage","device_connectivity_and_configuration"],"retentionDays":90,"uploadIntervalSeconds":60}""";
+        """{"collection":"on","levels":["required"],"categories":["product_and_service_performance","software_setup_and_inventory","product_and_service_usage","device_connectivity_and_configuration"],"retentionDays":90,"uploadIntervalSeconds":60}""";
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 

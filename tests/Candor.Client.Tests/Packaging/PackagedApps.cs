@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Candor.Client.Tests.Infrastructure;
+using Xunit;
 
 namespace Candor.Client.Tests.Packaging;
 
