@@ -1,297 +1,126 @@
-using System.Globalization;
-using System.IO.Compression;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Candor.Client.Diagnostics;
 using Candor.Client.Events;
 using Candor.Client.Policy;
 using Candor.Client.Queue;
 using Candor.Client.Transcript;
-using Candor.Core.Model;
 
 namespace Candor.Client.Upload;
 
-/// <summary>The outcome of one upload attempt.</summary>
-internal enum UploadOutcome
+/// <summary>Empties the durable queue towards the collector: one background loop wakes on the policy's upload
+/// interval, or at once when <see cref="Wake"/> is called (a new policy), waits out any backoff, then sends batches
+/// through the <see cref="BatchSender"/> until the queue is empty or a send must wait. <c>FlushAsync</c> and dispose
+/// call <see cref="UploadUntilEmptyAsync"/> directly. Nothing leaves before the policy's first answer (or the failure
+/// to get one).
+/// <para>Back-pressure: one batch in flight at a time, whoever sends it; the queue on disk is what waits. Failure: a
+/// failed send is counted and retried after the sender's backoff (or the collector's <c>Retry-After</c>); a failure
+/// of the loop itself is counted and the loop goes on.</para>
+/// <para>Shutdown: <see cref="Dispose"/> stops the loop and cancels a send in flight; what was not acknowledged stays
+/// queued for the next run.</para>
+/// Thread-safe.</summary>
+internal sealed class Uploader : IDisposable
 {
-    /// <summary>Nothing to send.</summary>
-    Empty,
-
-    /// <summary>A batch was acknowledged.</summary>
-    Sent,
-
-    /// <summary>A batch was refused for good and dropped.</summary>
-    Dropped,
-
-    /// <summary>A retryable failure; see <see cref="Uploader.NotBefore"/>.</summary>
-    RetryLater,
-
-    /// <summary>The collector said collection is off (403).</summary>
-    Forbidden,
-}
-
-/// <summary>Sends the oldest queued events as one gzip JSON batch, at most one batch in flight. Retries network
-/// errors, 408, 429 and 5xx with exponential backoff and jitter (a <c>Retry-After</c> wins when longer); drops a
-/// batch refused with any other 4xx, and events that reached their attempt limit, counting each by reason.</summary>
-internal sealed class Uploader
-{
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
-    private readonly SemaphoreSlim _inFlight = new(1, 1);
-    private readonly HttpClient _http;
-    private readonly Uri _url;
-    private readonly string _key;
-    private readonly DurableQueue _queue;
+    private readonly BatchSender _sender;
     private readonly PolicyGate _gate;
-    private readonly EventTable _table;
-    private readonly TranscriptStore _transcript;
+    private readonly TimeProvider _time;
+    private readonly Task _firstPolicy;
+    private readonly bool _automatic;
     private readonly SelfDiagnostics _diagnostics;
-    private readonly CandorClientOptions _options;
-    private readonly Action _onForbidden;
-    private readonly Random _random = new();
-    private int _consecutiveFailures;
-    private long _notBeforeTicks;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>Sends no batch before <paramref name="firstPolicy"/> completes (the policy's first answer), and calls
+    /// <paramref name="onForbidden"/> when the collector answers 403 (collection is off).</summary>
     public Uploader(
         HttpClient http, Uri collector, string key, DurableQueue queue, PolicyGate gate, EventTable table,
-        TranscriptStore transcript, SelfDiagnostics diagnostics, CandorClientOptions options, Action onForbidden)
+        TranscriptStore transcript, SelfDiagnostics diagnostics, CandorClientOptions options, Task firstPolicy,
+        Action onForbidden)
     {
-        _http = http;
-        _url = new Uri(collector, "v1/events");
-        _key = key;
-        _queue = queue;
+        _sender = new BatchSender(http, collector, key, queue, gate, table, transcript, diagnostics, options, onForbidden);
         _gate = gate;
-        _table = table;
-        _transcript = transcript;
+        _time = options.TimeProvider;
+        _firstPolicy = firstPolicy;
+        _automatic = options.AutomaticUpload;
         _diagnostics = diagnostics;
-        _options = options;
-        _onForbidden = onForbidden;
     }
 
-    /// <summary>No upload is attempted before this time (backoff or <c>Retry-After</c>).</summary>
-    public DateTimeOffset NotBefore => new(Interlocked.Read(ref _notBeforeTicks), TimeSpan.Zero);
+    /// <summary>True once <see cref="Dispose"/> has stopped the uploader.</summary>
+    public bool IsStopped => _stopping.IsCancellationRequested;
 
-    /// <summary>Runs <paramref name="action"/> while no upload is in flight.</summary>
-    public async Task RunExclusiveAsync(Action action, CancellationToken cancellationToken)
+    /// <summary>Starts the background loop, unless automatic upload is off (then only flushes send). The loop catches
+    /// its own failures, so nobody needs to await it.</summary>
+    public void Start()
     {
-        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (_automatic)
         {
-            action();
-        }
-        finally
-        {
-            _inFlight.Release();
+            _ = Task.Run(RunAsync);
         }
     }
 
-    public async Task<UploadOutcome> UploadOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Makes the loop upload now instead of at the end of the interval.</summary>
+    public void Wake() => Delays.Signal(_wake);
+
+    /// <summary>Runs <paramref name="action"/> while no batch is in flight.</summary>
+    public Task RunExclusiveAsync(Action action, CancellationToken cancellationToken) =>
+        _sender.RunExclusiveAsync(action, cancellationToken);
+
+    /// <summary>Uploads batches until the queue is empty (true) or an upload must wait (false on cancellation).</summary>
+    public async Task<bool> UploadUntilEmptyAsync(CancellationToken token)
     {
-        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // Nothing leaves before the first answer about the policy (or the failure to get one).
+        if (!_firstPolicy.IsCompleted)
         {
-            return await UploadBatchAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
-    }
-
-    private async Task<UploadOutcome> UploadBatchAsync(CancellationToken cancellationToken)
-    {
-        var time = _options.TimeProvider;
-        if (!_gate.Policy.CollectionOn)
-        {
-            _queue.Clear(DropReason.CollectionOff);
-            return UploadOutcome.Empty;
-        }
-
-        // The policy may have changed since these events were queued; nothing it forbids may leave the device.
-        _queue.RemoveWhere(e => _gate.Check(e.Name) != FilterReason.None, DropReason.PolicyChanged);
-        var batch = _queue.Peek(_options.MaxBatchEvents, _options.MaxBatchBytes - 256);
-        if (batch.Count == 0)
-        {
-            return UploadOutcome.Empty;
-        }
-
-        var batchId = Guid.NewGuid().ToString("D");
-        var body = Compress(batchId, time.GetUtcNow(), batch);
-        HttpResponseMessage response;
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-            request.Headers.UserAgent.ParseAdd(ClientInfo.SdkName);
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            request.Content.Headers.ContentEncoding.Add("gzip");
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when ((ex is HttpRequestException or IOException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
-        {
-            _diagnostics.UploadFailed();
-            // No answer at all (offline, DNS, refused): a device can be offline for days, so this does not use up
-            // the events' attempts; only answers that say "try again" do.
-            return Retry(batch, null, countsAsAttempt: false);
-        }
-
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            if (status == 200)
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (token.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(false), cancelled))
             {
-#if NET
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-#else
-                var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-#endif
-                Acknowledge(batchId, batch, text);
-                return UploadOutcome.Sent;
+                await Task.WhenAny(_firstPolicy, cancelled.Task).ConfigureAwait(false);
             }
 
-            _diagnostics.UploadFailed();
-            if (status == 403)
+            token.ThrowIfCancellationRequested();
+        }
+        while (true)
+        {
+            var wait = _sender.NotBefore - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
             {
-                _onForbidden();
-                return UploadOutcome.Forbidden;
+                await Delays.DelayAsync(_time, wait, token).ConfigureAwait(false);
             }
 
-            if (status is 408 or 429 || status >= 500)
+            var outcome = await _sender.UploadOnceAsync(token).ConfigureAwait(false);
+            if (outcome is UploadOutcome.Empty or UploadOutcome.Forbidden)
             {
-                return Retry(batch, RetryAfter(response, time.GetUtcNow()), countsAsAttempt: true);
+                return true;
             }
-
-            // Any other 4xx will not get better by sending the same bytes again.
-            var removed = _queue.RemoveThrough(batch[^1].Seq);
-            _diagnostics.Dropped(status == 401 ? DropReason.Unauthorized : DropReason.BatchRejected, removed);
-            return UploadOutcome.Dropped;
         }
     }
 
-    private void Acknowledge(string batchId, List<QueueEntry> batch, string responseText)
+    /// <summary>Stops the loop; a send in flight is cancelled.</summary>
+    public void Dispose() => _stopping.Cancel();
+
+    private async Task RunAsync()
     {
-        var rejected = new Dictionary<int, string>();
-        try
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
         {
-            using var doc = JsonDocument.Parse(responseText);
-            if (doc.RootElement.TryGetProperty("rejected", out var list) && list.ValueKind == JsonValueKind.Array)
+            try
             {
-                foreach (var item in list.EnumerateArray())
+                var interval = TimeSpan.FromSeconds(_gate.Policy.UploadIntervalSeconds);
+                await Delays.WaitAsync(_time, interval, _wake, token).ConfigureAwait(false);
+                var wait = _sender.NotBefore - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
                 {
-                    if (item.TryGetProperty("index", out var index) && index.TryGetInt32(out var i))
-                    {
-                        rejected[i] = item.TryGetProperty("code", out var code) ? code.GetString() ?? "" : "";
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // A 200 means the batch was read and every event stored or rejected; without a readable list of
-            // rejections the events count as sent.
-        }
-
-        var now = _options.TimeProvider.GetUtcNow();
-        var lines = new List<TranscriptLine>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var slot = _table.Find(batch[i].Name);
-            var outcome = rejected.TryGetValue(i, out var code) ? "rejected:" + code : "accepted";
-            lines.Add(new TranscriptLine(
-                now, batchId, outcome, slot?.Definition.Level.ToWire() ?? "", slot?.Definition.Category.ToWire() ?? "", batch[i].Json));
-        }
-
-        _transcript.Append(lines, now);
-        _queue.RemoveThrough(batch[^1].Seq);
-        _diagnostics.UploadSucceeded();
-        _diagnostics.Sent(batch.Count - rejected.Count);
-        if (rejected.Count > 0)
-        {
-            _diagnostics.Dropped(DropReason.RejectedByCollector, rejected.Count);
-        }
-
-        Interlocked.Exchange(ref _consecutiveFailures, 0);
-        Interlocked.Exchange(ref _notBeforeTicks, 0);
-    }
-
-    private UploadOutcome Retry(List<QueueEntry> batch, TimeSpan? retryAfter, bool countsAsAttempt)
-    {
-        var exhausted = false;
-        if (countsAsAttempt)
-        {
-            foreach (var entry in batch)
-            {
-                entry.Attempts++;
-                exhausted |= entry.Attempts >= _options.MaxAttemptsPerEvent;
-            }
-        }
-
-        if (exhausted)
-        {
-            var removed = _queue.RemoveThrough(batch[^1].Seq);
-            _diagnostics.Dropped(DropReason.RetryLimit, removed);
-        }
-
-        var failures = Interlocked.Increment(ref _consecutiveFailures);
-        var ceiling = Math.Min(_options.RetryMaxDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30)));
-        double jittered;
-        lock (_random)
-        {
-            // Equal jitter: never less than half the backoff, so a fleet that failed together spreads out but
-            // still backs off.
-            jittered = (ceiling / 2) + (_random.NextDouble() * ceiling / 2);
-        }
-
-        var delay = TimeSpan.FromMilliseconds(jittered);
-        if (retryAfter is { } after && after > delay)
-        {
-            delay = after > MaxRetryAfter ? MaxRetryAfter : after;
-        }
-
-        Interlocked.Exchange(ref _notBeforeTicks, (_options.TimeProvider.GetUtcNow() + delay).UtcTicks);
-        return exhausted ? UploadOutcome.Dropped : UploadOutcome.RetryLater;
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            return date > now ? date - now : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
-    internal static byte[] Compress(string batchId, DateTimeOffset sentAt, List<QueueEntry> batch)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            var head = Encoding.UTF8.GetBytes(
-                "{\"batchId\":\"" + batchId + "\",\"sentAt\":\"" +
-                sentAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + "\",\"events\":[");
-            gzip.Write(head, 0, head.Length);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (i > 0)
-                {
-                    gzip.WriteByte((byte)',');
+                    await Delays.DelayAsync(_time, wait, token).ConfigureAwait(false);
                 }
 
-                gzip.Write(batch[i].Json, 0, batch[i].Json.Length);
+                await UploadUntilEmptyAsync(token).ConfigureAwait(false);
             }
-
-            gzip.WriteByte((byte)']');
-            gzip.WriteByte((byte)'}');
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _diagnostics.InternalError("upload_loop", ex);
+            }
         }
-
-        return output.ToArray();
     }
 }
