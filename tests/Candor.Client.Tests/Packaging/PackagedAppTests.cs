@@ -29,13 +29,9 @@ public sealed class PackagedAppTests(ITestOutputHelper output) : IDisposable
     {
         var program = await PackagedApps.BuiltSampleAsync(HostedSample);
         var data = _temp.Sub("device");
-        var server = await LoopbackCollector.StartAsync(_temp.Sub("server"));
-        Guid tenantId;
+        var (server, tenant) = await LoopbackCollector.StartWithTenantAsync(_temp.Sub("server"), "contoso", Policy);
         try
         {
-            var tenant = await server.CreateTenantAsync("contoso", TestCatalogs.Shipped.Family.Id);
-            tenantId = tenant.TenantId;
-            await LoopbackCollector.PutPolicyAsync(server.Address, tenant.AdminToken, Policy);
             string[] Settings(bool fail) =>
             [
                 program, "--Candor:CollectorUrl=" + server.Address, "--Candor:IngestionKey=" + tenant.IngestionKey,
@@ -56,7 +52,7 @@ public sealed class PackagedAppTests(ITestOutputHelper output) : IDisposable
             await server.DisposeAsync();
         }
 
-        var stored = LoopbackCollector.ReadStore(_temp.Sub("server"), tenantId);
+        var stored = LoopbackCollector.ReadStore(_temp.Sub("server"), tenant.TenantId);
         var names = stored.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine(string.Join(", ", names.OrderBy(n => n.Key).Select(n => n.Key + "=" + n.Value)));
 
