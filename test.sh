@@ -50,6 +50,15 @@ if ! dotnet build Candor.slnx -c Release --nologo -v q -clp:ErrorsOnly; then
   log "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
+# --- The packages, then the apps built from them ------------------------------------------------------
+# The samples and the packaging tests build apps from these packages, in clean folders with a NuGet cache folder
+# of their own (tests/Candor.Client.Tests/Packaging); the solution build above never needs them.
+rm -rf artifacts/packages
+if ! ./candor pack --out artifacts/packages; then
+  log "pack failed"; echo "0 passed, 1 failed"; exit 1
+fi
+export CANDOR_TEST_PACKAGES="$root/artifacts/packages"
+
 passed=0; failed=0; broken=0
 for project in tests/*/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"

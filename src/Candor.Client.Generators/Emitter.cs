@@ -12,6 +12,10 @@ internal static class Emitter
     public const string ClassName = "CandorEvents";
     private const string Client = "global::Candor.Client.CandorClient";
     private const string Value = "global::Candor.Client.CandorFieldValue";
+    private const string Values = "global::Candor.Client.CandorFieldValues";
+
+    /// <summary>CandorFieldValues.MaxCount: events with more fields pass an array.</summary>
+    private const int MaxInlineValues = 8;
     private const string GeneratedEvent = "global::Candor.Client.CandorGeneratedEvent";
 
     /// <summary>The events of the catalog that apply to the product (all when no product is set).</summary>
@@ -166,10 +170,17 @@ internal static class Emitter
         s.Append(")\n        {\n");
         // The policy is checked before the values are built: a filtered event allocates nothing.
         s.Append("            if (client is null || !client.ShouldTrack(").Append(eventName).Append("))\n            {\n                return;\n            }\n\n");
-        if (e.Fields.Count == 0)
+        if (e.Fields.Count <= MaxInlineValues)
         {
-            s.Append("            client.TrackGenerated(").Append(eventName)
-                .Append(", global::System.Array.Empty<").Append(Value).Append(">());\n        }\n\n");
+            // Up to eight values go into a struct on the stack that the client copies into its stage: an accepted
+            // event allocates nothing.
+            s.Append("            var __candorValues = new ").Append(Values).Append('(').Append(e.Fields.Count).Append(");\n");
+            for (var i = 0; i < e.Fields.Count; i++)
+            {
+                s.Append("            __candorValues.Set(").Append(i).Append(", ").Append(ValueExpression(e, e.Fields[i], parameters[i])).Append(");\n");
+            }
+
+            s.Append("            client.TrackGenerated(").Append(eventName).Append(", in __candorValues);\n        }\n\n");
             return;
         }
 

@@ -81,7 +81,7 @@ public sealed partial class CandorClient
     /// now. When it does not, the event is counted as received and filtered (by reason) and the generated code returns
     /// before it builds its values, so a filtered event allocates nothing. Thread-safe; never throws.</summary>
     /// <param name="generatedEvent">The event, from the generated code's static field.</param>
-    /// <returns>True when the generated code should go on and call <see cref="TrackGenerated"/>.</returns>
+    /// <returns>True when the generated code should go on and call <c>TrackGenerated</c>.</returns>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool ShouldTrack(CandorGeneratedEvent generatedEvent)
@@ -108,12 +108,39 @@ public sealed partial class CandorClient
     /// <see cref="ShouldTrack"/> said yes; apps call the generated <c>Track…</c> methods instead. Each value goes to
     /// the field of its name (so a client running with a newer catalog still places every value right), the policy is
     /// checked again, and the values are validated as <see cref="Track"/> does. The value array is kept, not copied:
-    /// the generated code makes a new one per call. Thread-safe; never throws.</summary>
+    /// the generated code makes a new one per call (only for events of more than
+    /// <see cref="CandorFieldValues.MaxCount"/> fields; smaller ones use the allocation-free overload). Thread-safe;
+    /// never throws.</summary>
     /// <param name="generatedEvent">The event, from the generated code's static field.</param>
     /// <param name="values">The values, one per field name of <paramref name="generatedEvent"/>; an absent value is
     /// <c>default</c>.</param>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public void TrackGenerated(CandorGeneratedEvent generatedEvent, CandorFieldValue[] values)
+    {
+        if (values is null)
+        {
+            _diagnostics.ReceivedAndFiltered(FilterReason.InvalidField);
+            return;
+        }
+
+        var source = new GeneratedArray(values);
+        TrackGeneratedCore(generatedEvent, in source);
+    }
+
+    /// <summary>As <see cref="TrackGenerated(CandorGeneratedEvent, CandorFieldValue[])"/>, with the values in a struct
+    /// that the generated method keeps on its stack and the client copies into its in-memory stage, so that an
+    /// accepted event allocates nothing on the app's thread (tested in <c>Policy/PolicyTests</c>). Thread-safe; never
+    /// throws.</summary>
+    /// <param name="generatedEvent">The event, from the generated code's static field.</param>
+    /// <param name="values">The values, one per field name of <paramref name="generatedEvent"/>.</param>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public void TrackGenerated(CandorGeneratedEvent generatedEvent, in CandorFieldValues values) =>
+        TrackGeneratedCore(generatedEvent, in values);
+
+    /// <summary>The one definition of a typed event's acceptance, for both forms of the values (a generic method over
+    /// structs, so neither form is boxed).</summary>
+    private void TrackGeneratedCore<TValues>(CandorGeneratedEvent generatedEvent, in TValues values)
+        where TValues : struct, IGeneratedValues
     {
         try
         {
@@ -132,7 +159,8 @@ public sealed partial class CandorClient
             }
 
             var slot = _table.Slots[resolution.Index];
-            if (values is null || values.Length != generatedEvent.FieldNames.Length)
+            var count = values.Count;
+            if (count != generatedEvent.FieldNames.Length)
             {
                 _diagnostics.ReceivedAndFiltered(FilterReason.InvalidField);
                 return;
@@ -140,7 +168,7 @@ public sealed partial class CandorClient
 
             if (resolution.Map is null)
             {
-                // The generated order is the catalog's: validate in place and keep the caller's array.
+                // The generated order is the catalog's: validate in place and keep the caller's values.
                 _diagnostics.Received();
                 if (Volatile.Read(ref _disposed) != 0)
                 {
@@ -158,12 +186,12 @@ public sealed partial class CandorClient
                     }
                 }
 
-                _writer.Stage(new PendingEvent(slot, null, values, _time.GetUtcNow()));
+                _writer.Stage(values.ToPending(slot, _time.GetUtcNow()));
                 return;
             }
 
             var ordered = new FieldValue[slot.Fields.Length];
-            for (var i = 0; i < values.Length; i++)
+            for (var i = 0; i < count; i++)
             {
                 var index = resolution.Map[i];
                 if (index < 0)

@@ -65,6 +65,7 @@ public sealed partial class CandorClient : IDisposable, IAsyncDisposable
         _transcript = new TranscriptStore(_dataFolder, options.TranscriptMaxAge, options.TranscriptMaxBytes);
         var pii = new EventPiiFilter(new PiiScanner(options.PiiNames ?? PiiScannerOptions.ForCurrentDevice()), _diagnostics);
         _writer = new EventWriter(_queue, _gate, pii, productId, appVersion, _session, _device, _diagnostics);
+        _diagnostics.ObserveQueueDepth(() => _writer.InMemory + _queue.Count);
         _policy = new PolicyLoop(_policyClient, _gate, _writer, _queue, WakeUploader, _time, options.PolicyPollInterval, _diagnostics);
         _uploader = new Uploader(
             _http, collector, options.IngestionKey!, _queue, _gate, _table, _transcript, _diagnostics, options,

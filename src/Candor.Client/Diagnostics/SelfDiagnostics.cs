@@ -26,6 +26,7 @@ internal sealed class SelfDiagnostics : IDisposable
     private long _uploadsSucceeded;
     private long _internalErrors;
     private string? _lastError;
+    private Func<long>? _queueDepth;
 
     public SelfDiagnostics()
     {
@@ -38,6 +39,8 @@ internal sealed class SelfDiagnostics : IDisposable
         _meter.CreateObservableCounter("candor.client.events.sent", () => Volatile.Read(ref _sent), "{event}", "Events the collector acknowledged.");
         _meter.CreateObservableCounter("candor.client.uploads.failed", () => Volatile.Read(ref _uploadsFailed), "{upload}", "Upload attempts that failed.");
         _meter.CreateObservableCounter("candor.client.uploads.succeeded", () => Volatile.Read(ref _uploadsSucceeded), "{upload}", "Uploads the collector acknowledged.");
+        // A gauge, not a counter: what waits now (in memory and on disk), the first sign of a collector out of reach.
+        _meter.CreateObservableGauge("candor.client.queue.depth", () => Volatile.Read(ref _queueDepth)?.Invoke() ?? 0, "{event}", "Accepted events not yet acknowledged by the collector: in memory and in the durable queue.");
     }
 
     public void Received()
@@ -61,6 +64,9 @@ internal sealed class SelfDiagnostics : IDisposable
         var block = Local();
         Volatile.Write(ref block.ReceivedAndFiltered[(int)reason], block.ReceivedAndFiltered[(int)reason] + 1);
     }
+
+    /// <summary>Where the <c>candor.client.queue.depth</c> gauge reads from, once the queue exists.</summary>
+    public void ObserveQueueDepth(Func<long> depth) => Volatile.Write(ref _queueDepth, depth);
 
     public void Redacted() => Interlocked.Increment(ref _redacted);
 

@@ -13,7 +13,7 @@ internal enum FieldValueKind : byte
 }
 
 /// <summary>One field value without boxing: what generated typed-event methods pass (wrapped in
-/// <see cref="CandorFieldValue"/>) to <see cref="CandorClient.TrackGenerated"/>. Timestamps travel as their ISO 8601
+/// <see cref="CandorFieldValue"/>) to <c>CandorClient.TrackGenerated</c>. Timestamps travel as their ISO 8601
 /// text, durations as milliseconds.</summary>
 internal readonly struct FieldValue
 {

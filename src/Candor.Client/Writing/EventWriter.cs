@@ -57,6 +57,9 @@ internal sealed class EventWriter : IDisposable
         _input = _stage.Writer;
     }
 
+    /// <summary>Accepted events still in memory, not yet written to the durable queue.</summary>
+    public int InMemory => _stage.Reader.Count;
+
     /// <summary>Starts the background loop (once). The loop catches its own failures, so nobody needs to await it.</summary>
     public void Start() => _ = Task.Run(RunAsync);
 
@@ -163,7 +166,7 @@ internal sealed class EventWriter : IDisposable
                 return false;
             }
 
-            var values = e.Values ?? ToFieldValues(e.Generated!);
+            var values = e.Values ?? (e.Generated is { } generated ? ToFieldValues(generated) : ToFieldValues(e.Inline));
             if (!_pii.Inspect(e.Slot, values))
             {
                 return false;
@@ -180,6 +183,17 @@ internal sealed class EventWriter : IDisposable
             _diagnostics.InternalError("persist", ex);
             return false;
         }
+    }
+
+    private static FieldValue[] ToFieldValues(in CandorFieldValues inline)
+    {
+        var values = new FieldValue[inline.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = inline[i].Value;
+        }
+
+        return values;
     }
 
     private static FieldValue[] ToFieldValues(CandorFieldValue[] generated)

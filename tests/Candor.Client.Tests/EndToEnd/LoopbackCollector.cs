@@ -25,6 +25,23 @@ internal static class LoopbackCollector
         return CandorServer.StartAsync(options);
     }
 
+    /// <summary>The collector with one tenant of the shipped family under the given policy.</summary>
+    public static async Task<(CandorServerHandle Server, TenantCredentials Tenant)> StartWithTenantAsync(string dataDirectory, string tenantName, string policy)
+    {
+        var server = await StartAsync(dataDirectory);
+        try
+        {
+            var tenant = await server.CreateTenantAsync(tenantName, TestCatalogs.Shipped.Family.Id);
+            await PutPolicyAsync(server.Address, tenant.AdminToken, policy);
+            return (server, tenant);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
     public static async Task PutPolicyAsync(Uri server, string adminToken, string policy)
     {
         using var http = new HttpClient();

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Candor.Client.Tests.EndToEnd;
 
 /// <summary>The Field Service sample app itself (samples/Candor.Samples.FieldService, typed generated events, a
-/// crashing child process) run as a separate process against the real collector (Candor.Server on Kestrel,
+/// crashing child process), built from the Candor packages, run as a separate process against the real collector (Candor.Server on Kestrel,
 /// 127.0.0.1 port 0, DuckDB), with the store read back from the DuckDB file.</summary>
 public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposable
 {
@@ -153,7 +153,8 @@ public sealed class SampleAppEndToEndTests(ITestOutputHelper output) : IDisposab
     /// is running) by SIGKILL after that time, or earlier exit is fine.</summary>
     private static async Task<(int Exit, string Stdout)> RunSampleAsync(Uri collector, string key, string data, int sessions, TimeSpan? killAfter)
     {
-        var dll = TestCatalogs.BuiltProgram("samples/Candor.Samples.FieldService", "Candor.Samples.FieldService.dll");
+        // Built from the Candor packages in a clean folder, as an app team builds it (Packaging/PackagedApps).
+        var dll = await Packaging.PackagedApps.BuiltSampleAsync("Candor.Samples.FieldService");
         var start = new ProcessStartInfo(Path.ChangeExtension(dll, null)) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "--collector", collector.ToString(), "--key", key, "--catalog", TestCatalogs.ShippedPath, "--data-folder", data, "--sessions", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {

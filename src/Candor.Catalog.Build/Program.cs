@@ -1,0 +1,3 @@
+using Candor.Catalog.Build;
+
+return CatalogBuildCommand.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,26 @@
+using Candor.Client.Events;
+
+namespace Candor.Client.Writing;
+
+/// <summary>The values a generated <c>Track…</c> method passes, whatever their form (an array, or the inline
+/// <see cref="CandorFieldValues"/>), so that one method accepts both; implemented by structs and used as a generic
+/// constraint, so no form is boxed.</summary>
+internal interface IGeneratedValues
+{
+    int Count { get; }
+
+    CandorFieldValue this[int index] { get; }
+
+    /// <summary>The staged event that keeps these values (the array itself, or a copy of the struct).</summary>
+    PendingEvent ToPending(EventSlot slot, DateTimeOffset time);
+}
+
+/// <summary>The array form: kept as it is, since the generated code makes a new one per call.</summary>
+internal readonly struct GeneratedArray(CandorFieldValue[] values) : IGeneratedValues
+{
+    public int Count => values.Length;
+
+    public CandorFieldValue this[int index] => values[index];
+
+    public PendingEvent ToPending(EventSlot slot, DateTimeOffset time) => new(slot, null, values, time);
+}
