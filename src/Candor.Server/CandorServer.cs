@@ -96,6 +96,7 @@ public static class CandorServer
         builder.Services.AddSingleton(catalogs);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(policies);
+        builder.Services.AddSingleton(new Otlp.OtlpMetrics(metrics));
         builder.Services.AddSingleton(sp => new Collector
         {
             Options = options,
@@ -150,6 +151,7 @@ public static class CandorServer
             await Http.Problems.WriteAsync(context.HttpContext, status, Http.Problems.CodeFor(status), Http.Problems.Title(status) + ".");
         });
         IngestEndpoint.Map(app);
+        Otlp.OtlpLogsEndpoint.Map(app);
         PolicyEndpoints.Map(app);
         Admin.AdminEndpoints.Map(app);
         OperatorEndpoints.Map(app);
