@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
 using Candor.Core.Catalog;
+using Candor.Core.Privacy;
 using Candor.Fleet.Load;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;

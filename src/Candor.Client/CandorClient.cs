@@ -35,7 +35,7 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
     private readonly PolicyClient _policyClient;
     private readonly DurableQueue _queue;
     private readonly TranscriptStore _transcript;
-    private readonly PiiGuard _pii;
+    private readonly EventPiiFilter _pii;
     private readonly Uploader _uploader;
     private readonly HttpClient _http;
     private readonly Channel<PendingEvent> _channel;
@@ -72,7 +72,7 @@ public sealed class CandorClient : IDisposable, IAsyncDisposable
         _gate = new PolicyGate(_table, _policyClient.LoadCache() ?? new TenantPolicy(), _device.SampleValue);
         _queue = DurableQueue.Open(Path.Combine(_dataFolder, "queue"), options.MaxQueueBytes, options.MaxBatchBytes - 1024, _diagnostics);
         _transcript = new TranscriptStore(_dataFolder, options.TranscriptMaxAge, options.TranscriptMaxBytes);
-        _pii = new PiiGuard(new PiiScanner(options.PiiNames ?? PiiScannerOptions.ForCurrentDevice()), _diagnostics);
+        _pii = new EventPiiFilter(new PiiScanner(options.PiiNames ?? PiiScannerOptions.ForCurrentDevice()), _diagnostics);
         _uploader = new Uploader(
             _http, WithTrailingSlash(options.CollectorUrl!), options.IngestionKey!, _queue, _gate, _table, _transcript, _diagnostics,
             options, OnForbidden);

@@ -1,3 +1,4 @@
+using Candor.Core.Privacy;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
 using Candor.Server.Policy;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Candor.Client.Context;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Client.Events;
 
@@ -16,23 +17,23 @@ internal static class EventSerializer
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", id);
-            writer.WriteString("name", slot.Name);
-            writer.WriteString("time", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteNumber("seq", seq);
-            writer.WriteString("product", product);
-            writer.WriteString("appVersion", appVersion);
-            writer.WriteString("sdk", ClientInfo.SdkName);
-            writer.WriteString("session", session);
-            writer.WriteStartObject("device");
-            writer.WriteString("id", device.DeviceId);
-            writer.WriteString("class", device.DeviceClass);
-            writer.WriteString("os", device.Os);
-            writer.WriteString("osVersion", device.OsVersion);
-            writer.WriteString("arch", device.Arch);
-            writer.WriteString("locale", device.Locale);
+            writer.WriteString(EnvelopeName.Id, id);
+            writer.WriteString(EnvelopeName.Name, slot.Name);
+            writer.WriteString(EnvelopeName.Time, time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteNumber(EnvelopeName.Seq, seq);
+            writer.WriteString(EnvelopeName.Product, product);
+            writer.WriteString(EnvelopeName.AppVersion, appVersion);
+            writer.WriteString(EnvelopeName.Sdk, ClientInfo.SdkName);
+            writer.WriteString(EnvelopeName.Session, session);
+            writer.WriteStartObject(EnvelopeName.Device);
+            writer.WriteString(EnvelopeName.Id, device.DeviceId);
+            writer.WriteString(EnvelopeName.Class, device.DeviceClass);
+            writer.WriteString(EnvelopeName.Os, device.Os);
+            writer.WriteString(EnvelopeName.OsVersion, device.OsVersion);
+            writer.WriteString(EnvelopeName.Arch, device.Arch);
+            writer.WriteString(EnvelopeName.Locale, device.Locale);
             writer.WriteEndObject();
-            writer.WriteStartObject("data");
+            writer.WriteStartObject(EnvelopeName.Data);
             for (var i = 0; i < slot.Fields.Length && i < values.Length; i++)
             {
                 var value = values[i];

@@ -26,7 +26,7 @@ internal sealed class PolicyClient
     public TenantPolicy? LoadCache()
     {
         var text = DataFolder.ReadAllTextOrNull(_cachePath);
-        if (text is not null && PolicyJson.TryParseCache(text, out var policy, out var etag))
+        if (text is not null && PolicyCacheFile.TryRead(text, out var policy, out var etag))
         {
             _etag = etag;
             return policy;
@@ -68,13 +68,13 @@ internal sealed class PolicyClient
 #else
         var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
 #endif
-        if (!PolicyJson.TryParse(body, out var policy))
+        if (TenantPolicyJson.Read(body, TenantPolicyReadOptions.Tolerant) is not { } policy)
         {
             return null;
         }
 
         _etag = response.Headers.ETag?.ToString();
-        DataFolder.WriteAllTextAtomic(_cachePath, PolicyJson.SerializeCache(policy, _etag));
+        DataFolder.WriteAllTextAtomic(_cachePath, PolicyCacheFile.Serialize(policy, _etag));
         return policy;
     }
 }

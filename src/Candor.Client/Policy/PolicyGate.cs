@@ -1,5 +1,6 @@
 using Candor.Client.Diagnostics;
 using Candor.Client.Events;
+using Candor.Core.Model;
 using Candor.Core.Policy;
 
 namespace Candor.Client.Policy;
@@ -49,26 +50,12 @@ internal sealed class PolicyGate
                 !slot.AppliesToProduct ? FilterReason.UnknownProduct :
                 slot.Expired ? FilterReason.ExpiredEvent :
                 !policy.CollectionOn ? FilterReason.CollectionOff :
-                !Contains(family, d.Level) || !Contains(policy.Levels, d.Level) ? FilterReason.LevelNotAllowed :
-                !Contains(policy.Categories, d.Category) ? FilterReason.CategoryNotAllowed :
+                !EnumSet.Contains(family, d.Level) || !EnumSet.Contains(policy.Levels, d.Level) ? FilterReason.LevelNotAllowed :
+                !EnumSet.Contains(policy.Categories, d.Category) ? FilterReason.CategoryNotAllowed :
                 _deviceSample >= d.Sampling ? FilterReason.SampledOut :
                 FilterReason.None;
         }
 
         return reasons;
-    }
-
-    private static bool Contains<T>(IReadOnlyList<T> list, T value)
-        where T : struct, Enum
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (EqualityComparer<T>.Default.Equals(list[i], value))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

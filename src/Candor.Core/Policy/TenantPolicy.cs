@@ -30,20 +30,6 @@ public sealed record TenantPolicy
             return false;
         }
 
-        return Contains(familyLevels, level) && Contains(Levels, level) && Contains(Categories, category);
-    }
-
-    private static bool Contains<T>(IReadOnlyList<T> list, T value)
-        where T : struct, Enum
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (EqualityComparer<T>.Default.Equals(list[i], value))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return EnumSet.Contains(familyLevels, level) && EnumSet.Contains(Levels, level) && EnumSet.Contains(Categories, category);
     }
 }

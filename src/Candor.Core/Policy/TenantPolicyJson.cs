@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Candor.Core.Model;
@@ -93,6 +94,7 @@ public static class TenantPolicyJson
             return false;
         }
 
+        var errors = new List<string>();
         JsonDocument document;
         try
         {
@@ -100,122 +102,236 @@ public static class TenantPolicyJson
         }
         catch (JsonException ex)
         {
-            error = $"not JSON ({ex.Message})";
+            error = NotJson(ex);
             return false;
         }
 
         using (document)
         {
-            error = Read(document.RootElement, rejectUnknownProperties, out policy);
-            return error is null;
+            policy = Read(document.RootElement, rejectUnknownProperties ? StoredStrict : TenantPolicyReadOptions.Stored, errors);
+            error = errors.Count > 0 ? errors[0] : null;
+            return policy is not null;
         }
     }
 
-    private static string? Read(JsonElement root, bool rejectUnknownProperties, out TenantPolicy? policy)
+    /// <summary>Reads a policy from UTF-8 JSON as <paramref name="options"/> say, reporting every problem rather
+    /// than the first, so that a person fixing a policy sees them all at once.</summary>
+    /// <param name="json">The UTF-8 JSON.</param>
+    /// <param name="options">How strictly to read (<see cref="TenantPolicyReadOptions.Tolerant"/> for the SDK).</param>
+    /// <param name="errors">Receives a one-line message per problem, each naming its property; may be null.</param>
+    /// <returns>The policy, or null when there was any problem.</returns>
+    /// <exception cref="ArgumentNullException">When <paramref name="options"/> is null.</exception>
+    public static TenantPolicy? Read(ReadOnlySpan<byte> json, TenantPolicyReadOptions options, ICollection<string>? errors = null)
     {
-        policy = null;
-        if (root.ValueKind != JsonValueKind.Object)
+        if (options is null)
         {
-            return "expected a JSON object";
+            throw new ArgumentNullException(nameof(options));
         }
 
+        errors ??= new List<string>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(NotJson(ex));
+            return null;
+        }
+
+        using (document)
+        {
+            return Read(document.RootElement, options, errors);
+        }
+    }
+
+    private static readonly TenantPolicyReadOptions StoredStrict = new() { RejectUnknownProperties = true };
+
+    private static string NotJson(JsonException ex) => $"not JSON ({ex.Message})";
+
+    private static TenantPolicy? Read(JsonElement root, TenantPolicyReadOptions options, ICollection<string> errors)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("expected a JSON object");
+            return null;
+        }
+
+        var before = errors.Count;
         var result = new TenantPolicy();
+        bool sawCollection = false, sawLevels = false, sawCategories = false;
         foreach (var property in root.EnumerateObject())
         {
-            string? error;
             switch (property.Name)
             {
                 case "collection":
-                    error = ReadCollection(property.Value, out var on);
-                    result = result with { CollectionOn = on };
+                    sawCollection = true;
+                    if (ReadCollection(property.Value, options, errors) is { } on)
+                    {
+                        result = result with { CollectionOn = on };
+                    }
+
                     break;
                 case "levels":
-                    error = ReadList<DataLevel>(property, WireNames.TryParseLevel, "required, optional", out var levels);
-                    result = result with { Levels = levels };
+                    sawLevels = true;
+                    // Both checks run, so that a person sees an unknown name and a widening level together.
+                    var levels = ReadList<DataLevel>(property, WireNames.TryParseLevel, "required, optional", options, errors, out var valid);
+                    if (AllowedByFamily(levels, options, errors) && valid)
+                    {
+                        result = result with { Levels = levels };
+                    }
+
                     break;
                 case "categories":
-                    error = ReadList<DataCategory>(property, WireNames.TryParseCategory,
-                        string.Join(", ", WireNames.AllCategories.Select(c => c.ToWire())), out var categories);
-                    result = result with { Categories = categories };
+                    sawCategories = true;
+                    var categories = ReadList<DataCategory>(property, WireNames.TryParseCategory,
+                        string.Join(", ", WireNames.AllCategories.Select(c => c.ToWire())), options, errors, out valid);
+                    if (valid)
+                    {
+                        result = result with { Categories = categories };
+                    }
+
                     break;
                 case "retentionDays":
-                    error = ReadInt(property, MaxRetentionDays, out var days);
-                    result = result with { RetentionDays = days };
+                    if (ReadInt(property, 1, options.MaxRetentionDays, options, errors) is { } days)
+                    {
+                        result = result with { RetentionDays = days };
+                    }
+
                     break;
                 case "uploadIntervalSeconds":
-                    error = ReadInt(property, MaxUploadIntervalSeconds, out var seconds);
-                    result = result with { UploadIntervalSeconds = seconds };
+                    if (ReadInt(property, options.MinUploadIntervalSeconds, MaxUploadIntervalSeconds, options, errors) is { } seconds)
+                    {
+                        result = result with { UploadIntervalSeconds = seconds };
+                    }
+
                     break;
                 default:
-                    error = rejectUnknownProperties ? $"'{property.Name}' is not a policy property" : null;
-                    break;
-            }
+                    if (options.RejectUnknownProperties)
+                    {
+                        errors.Add($"'{property.Name}' is not a policy property");
+                    }
 
-            if (error is not null)
-            {
-                return error;
+                    break;
             }
         }
 
-        policy = result;
-        return null;
+        if (options.RequireScope)
+        {
+            Require(sawCollection, "collection", errors);
+            Require(sawLevels, "levels", errors);
+            Require(sawCategories, "categories", errors);
+        }
+
+        return errors.Count == before ? result : null;
     }
 
-    private static string? ReadCollection(JsonElement value, out bool on)
+    private static void Require(bool seen, string name, ICollection<string> errors)
     {
-        on = true;
+        if (!seen)
+        {
+            errors.Add($"'{name}' is required");
+        }
+    }
+
+    private static bool? ReadCollection(JsonElement value, TenantPolicyReadOptions options, ICollection<string> errors)
+    {
         switch (value.ValueKind == JsonValueKind.String ? value.GetString() : null)
         {
             case "on":
-                return null;
+                return true;
             case "off":
-                on = false;
-                return null;
+                return false;
             default:
-                return "'collection' must be \"on\" or \"off\"";
+                if (!options.SkipInvalidValues)
+                {
+                    errors.Add("'collection' must be \"on\" or \"off\"");
+                }
+
+                return null;
         }
     }
 
     private delegate bool TryParseWire<T>(string? text, out T value);
 
-    private static string? ReadList<T>(JsonProperty property, TryParseWire<T> parse, string allowed, out IReadOnlyList<T> values)
+    /// <summary>The names of the list this version knows, each once; <paramref name="valid"/> is false when the
+    /// property is not an array, or when a name is unknown and <see cref="TenantPolicyReadOptions.SkipInvalidValues"/>
+    /// is not set.</summary>
+    private static List<T> ReadList<T>(
+        JsonProperty property, TryParseWire<T> parse, string allowed, TenantPolicyReadOptions options, ICollection<string> errors,
+        out bool valid)
         where T : struct, Enum
     {
-        values = [];
+        var list = new List<T>();
         if (property.Value.ValueKind != JsonValueKind.Array)
         {
-            return $"'{property.Name}' must be an array";
+            if (!options.SkipInvalidValues)
+            {
+                errors.Add($"'{property.Name}' must be an array");
+            }
+
+            valid = false;
+            return list;
         }
 
-        var list = new List<T>();
+        valid = true;
         var index = 0;
         foreach (var item in property.Value.EnumerateArray())
         {
             var text = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
             if (!parse(text, out var value))
             {
-                return $"'{property.Name}[{index}]' must be one of {allowed}";
+                // Skipping a name this version does not know can only narrow what is allowed.
+                if (!options.SkipInvalidValues)
+                {
+                    errors.Add($"'{property.Name}[{index.ToString(CultureInfo.InvariantCulture)}]' must be one of {allowed}");
+                    valid = false;
+                }
             }
-
-            // A repeated name means nothing more; keeping one keeps the served policy canonical.
-            if (!list.Contains(value))
+            else if (!list.Contains(value))
             {
+                // A repeated name means nothing more; keeping one keeps the served policy canonical.
                 list.Add(value);
             }
 
             index++;
         }
 
-        values = list;
-        return null;
+        return list;
     }
 
-    private static string? ReadInt(JsonProperty property, int max, out int value)
+    private static bool AllowedByFamily(List<DataLevel> levels, TenantPolicyReadOptions options, ICollection<string> errors)
     {
-        value = 0;
-        if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out value) || value < 1 || value > max)
+        if (options.AllowedLevels is not { } family)
         {
-            return $"'{property.Name}' must be a whole number from 1 to {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            return true;
+        }
+
+        var allowed = true;
+        foreach (var level in levels)
+        {
+            if (!EnumSet.Contains(family, level))
+            {
+                errors.Add($"'levels' holds {level.ToWire()}, which the family does not collect; a policy can only narrow the family's rule");
+                allowed = false;
+            }
+        }
+
+        return allowed;
+    }
+
+    private static int? ReadInt(JsonProperty property, int min, int max, TenantPolicyReadOptions options, ICollection<string> errors)
+    {
+        if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var value) && value >= min
+            && (value <= max || options.SkipInvalidValues))
+        {
+            return value;
+        }
+
+        if (!options.SkipInvalidValues)
+        {
+            errors.Add($"'{property.Name}' must be a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return null;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Candor.Core.Model;
 using Candor.Fleet.Events;
 using Candor.Fleet.Simulation;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Fleet.Wire;
 
@@ -14,25 +15,7 @@ internal static class BatchWriter
     /// <summary>The SDK name the fleet reports in every envelope.</summary>
     public const string Sdk = "candor-fleet/1.0.0";
 
-    private static readonly JsonEncodedText BatchIdName = JsonEncodedText.Encode("batchId");
-    private static readonly JsonEncodedText SentAtName = JsonEncodedText.Encode("sentAt");
-    private static readonly JsonEncodedText EventsName = JsonEncodedText.Encode("events");
-    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
-    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
-    private static readonly JsonEncodedText TimeName = JsonEncodedText.Encode("time");
-    private static readonly JsonEncodedText SeqName = JsonEncodedText.Encode("seq");
-    private static readonly JsonEncodedText ProductName = JsonEncodedText.Encode("product");
-    private static readonly JsonEncodedText AppVersionName = JsonEncodedText.Encode("appVersion");
-    private static readonly JsonEncodedText SdkName = JsonEncodedText.Encode("sdk");
     private static readonly JsonEncodedText SdkValue = JsonEncodedText.Encode(Sdk);
-    private static readonly JsonEncodedText SessionName = JsonEncodedText.Encode("session");
-    private static readonly JsonEncodedText DeviceName = JsonEncodedText.Encode("device");
-    private static readonly JsonEncodedText ClassName = JsonEncodedText.Encode("class");
-    private static readonly JsonEncodedText OsName = JsonEncodedText.Encode("os");
-    private static readonly JsonEncodedText OsVersionName = JsonEncodedText.Encode("osVersion");
-    private static readonly JsonEncodedText ArchName = JsonEncodedText.Encode("arch");
-    private static readonly JsonEncodedText LocaleName = JsonEncodedText.Encode("locale");
-    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
 
     /// <summary>Groups the fleet's events into batches of at most <see cref="FleetOptions.BatchSize"/>, lazily.</summary>
     /// <param name="fleet">The fleet to run.</param>
@@ -68,9 +51,9 @@ internal static class BatchWriter
         {
             var last = events[^1].TimeMs;
             writer.WriteStartObject();
-            writer.WriteString(BatchIdName, batchId);
-            WriteTime(writer, SentAtName, last);
-            writer.WriteStartArray(EventsName);
+            writer.WriteString(EnvelopeName.BatchId, batchId);
+            WriteTime(writer, EnvelopeName.SentAt, last);
+            writer.WriteStartArray(EnvelopeName.Events);
             foreach (var ev in events)
             {
                 WriteEvent(writer, ev);
@@ -87,23 +70,23 @@ internal static class BatchWriter
     {
         var device = ev.Device.Wire;
         writer.WriteStartObject();
-        writer.WriteString(IdName, ev.Id);
-        writer.WriteString(NameName, ev.Template.EncodedName);
-        WriteTime(writer, TimeName, ev.TimeMs);
-        writer.WriteNumber(SeqName, ev.Seq);
-        writer.WriteString(ProductName, device.Product);
-        writer.WriteString(AppVersionName, ev.AppVersion);
-        writer.WriteString(SdkName, SdkValue);
-        writer.WriteString(SessionName, ev.Session);
-        writer.WriteStartObject(DeviceName);
-        writer.WriteString(IdName, device.Id);
-        writer.WriteString(ClassName, device.Class);
-        writer.WriteString(OsName, device.Os);
-        writer.WriteString(OsVersionName, ev.OsVersion);
-        writer.WriteString(ArchName, device.Arch);
-        writer.WriteString(LocaleName, device.Locale);
+        writer.WriteString(EnvelopeName.Id, ev.Id);
+        writer.WriteString(EnvelopeName.Name, ev.Template.EncodedName);
+        WriteTime(writer, EnvelopeName.Time, ev.TimeMs);
+        writer.WriteNumber(EnvelopeName.Seq, ev.Seq);
+        writer.WriteString(EnvelopeName.Product, device.Product);
+        writer.WriteString(EnvelopeName.AppVersion, ev.AppVersion);
+        writer.WriteString(EnvelopeName.Sdk, SdkValue);
+        writer.WriteString(EnvelopeName.Session, ev.Session);
+        writer.WriteStartObject(EnvelopeName.Device);
+        writer.WriteString(EnvelopeName.Id, device.Id);
+        writer.WriteString(EnvelopeName.Class, device.Class);
+        writer.WriteString(EnvelopeName.Os, device.Os);
+        writer.WriteString(EnvelopeName.OsVersion, ev.OsVersion);
+        writer.WriteString(EnvelopeName.Arch, device.Arch);
+        writer.WriteString(EnvelopeName.Locale, device.Locale);
         writer.WriteEndObject();
-        writer.WriteStartObject(DataName);
+        writer.WriteStartObject(EnvelopeName.Data);
         var fields = ev.Template.Fields;
         for (var i = 0; i < fields.Length; i++)
         {

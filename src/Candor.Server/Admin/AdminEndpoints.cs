@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Server.Admin;
 
@@ -149,18 +150,19 @@ internal static class AdminEndpoints
             events.Add(new JsonObject
             {
                 ["eventId"] = e.EventId,
-                ["name"] = e.Name,
+                [EnvelopeNames.Name] = e.Name,
                 ["description"] = definition?.Description ?? "Not in the current catalog.",
                 ["level"] = e.Level.ToWire(),
                 ["category"] = e.Category.ToWire(),
                 ["categoryName"] = e.Category.DisplayName(),
-                ["product"] = e.Product,
-                ["appVersion"] = e.AppVersion,
-                ["time"] = e.Time,
+                [EnvelopeNames.Product] = e.Product,
+                [EnvelopeNames.AppVersion] = e.AppVersion,
+                [EnvelopeNames.Time] = e.Time,
                 ["receivedAt"] = e.ReceivedAt,
-                ["device"] = new JsonObject
+                [EnvelopeNames.Device] = new JsonObject
                 {
-                    ["class"] = e.DeviceClass, ["os"] = e.Os, ["osVersion"] = e.OsVersion, ["arch"] = e.Arch, ["locale"] = e.Locale,
+                    [EnvelopeNames.Class] = e.DeviceClass, [EnvelopeNames.Os] = e.Os, [EnvelopeNames.OsVersion] = e.OsVersion,
+                    [EnvelopeNames.Arch] = e.Arch, [EnvelopeNames.Locale] = e.Locale,
                 },
                 ["fields"] = fields,
             });
@@ -364,26 +366,26 @@ internal static class AdminEndpoints
     private static void WriteEvent(Utf8JsonWriter w, StoredEvent e)
     {
         w.WriteStartObject();
-        w.WriteString("id", e.EventId);
-        w.WriteString("name", e.Name);
+        w.WriteString(EnvelopeName.Id, e.EventId);
+        w.WriteString(EnvelopeName.Name, e.Name);
         w.WriteString("level", e.Level.ToWire());
         w.WriteString("category", e.Category.ToWire());
-        w.WriteString("time", e.Time);
+        w.WriteString(EnvelopeName.Time, e.Time);
         w.WriteString("receivedAt", e.ReceivedAt);
-        w.WriteNumber("seq", e.Seq);
-        w.WriteString("product", e.Product);
-        w.WriteString("appVersion", e.AppVersion);
-        w.WriteString("sdk", e.Sdk);
-        w.WriteString("session", e.SessionId);
-        w.WriteStartObject("device");
-        w.WriteString("id", e.DeviceId);
-        w.WriteString("class", e.DeviceClass);
-        w.WriteString("os", e.Os);
-        w.WriteString("osVersion", e.OsVersion);
-        w.WriteString("arch", e.Arch);
-        w.WriteString("locale", e.Locale);
+        w.WriteNumber(EnvelopeName.Seq, e.Seq);
+        w.WriteString(EnvelopeName.Product, e.Product);
+        w.WriteString(EnvelopeName.AppVersion, e.AppVersion);
+        w.WriteString(EnvelopeName.Sdk, e.Sdk);
+        w.WriteString(EnvelopeName.Session, e.SessionId);
+        w.WriteStartObject(EnvelopeName.Device);
+        w.WriteString(EnvelopeName.Id, e.DeviceId);
+        w.WriteString(EnvelopeName.Class, e.DeviceClass);
+        w.WriteString(EnvelopeName.Os, e.Os);
+        w.WriteString(EnvelopeName.OsVersion, e.OsVersion);
+        w.WriteString(EnvelopeName.Arch, e.Arch);
+        w.WriteString(EnvelopeName.Locale, e.Locale);
         w.WriteEndObject();
-        w.WritePropertyName("data");
+        w.WritePropertyName(EnvelopeName.Data);
         w.WriteRawValue(e.Data, skipInputValidation: true);
         w.WriteEndObject();
     }

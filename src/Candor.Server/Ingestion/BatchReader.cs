@@ -5,7 +5,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Candor.Core.Model;
 using Candor.Core.Policy;
+using Candor.Core.Privacy;
 using Candor.Storage;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Server.Ingestion;
 
@@ -94,7 +96,7 @@ internal sealed class BatchReader
             var sawEvents = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("events"u8))
+                if (reader.ValueTextEquals(EnvelopeName.Events.EncodedUtf8Bytes))
                 {
                     reader.Read();
                     if (sawEvents || reader.TokenType != JsonTokenType.StartArray)
@@ -109,7 +111,7 @@ internal sealed class BatchReader
                         return result;
                     }
                 }
-                else if (reader.ValueTextEquals("batchId"u8) || reader.ValueTextEquals("sentAt"u8))
+                else if (reader.ValueTextEquals(EnvelopeName.BatchId.EncodedUtf8Bytes) || reader.ValueTextEquals(EnvelopeName.SentAt.EncodedUtf8Bytes))
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String)
@@ -248,48 +250,48 @@ internal sealed class BatchReader
 
     private static EnvelopeProperty Identify(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("id"u8)) return EnvelopeProperty.Id;
-        if (reader.ValueTextEquals("name"u8)) return EnvelopeProperty.Name;
-        if (reader.ValueTextEquals("time"u8)) return EnvelopeProperty.Time;
-        if (reader.ValueTextEquals("seq"u8)) return EnvelopeProperty.Seq;
-        if (reader.ValueTextEquals("product"u8)) return EnvelopeProperty.Product;
-        if (reader.ValueTextEquals("appVersion"u8)) return EnvelopeProperty.AppVersion;
-        if (reader.ValueTextEquals("sdk"u8)) return EnvelopeProperty.Sdk;
-        if (reader.ValueTextEquals("session"u8)) return EnvelopeProperty.Session;
-        if (reader.ValueTextEquals("device"u8)) return EnvelopeProperty.Device;
-        if (reader.ValueTextEquals("data"u8)) return EnvelopeProperty.Data;
+        if (reader.ValueTextEquals(EnvelopeName.Id.EncodedUtf8Bytes)) return EnvelopeProperty.Id;
+        if (reader.ValueTextEquals(EnvelopeName.Name.EncodedUtf8Bytes)) return EnvelopeProperty.Name;
+        if (reader.ValueTextEquals(EnvelopeName.Time.EncodedUtf8Bytes)) return EnvelopeProperty.Time;
+        if (reader.ValueTextEquals(EnvelopeName.Seq.EncodedUtf8Bytes)) return EnvelopeProperty.Seq;
+        if (reader.ValueTextEquals(EnvelopeName.Product.EncodedUtf8Bytes)) return EnvelopeProperty.Product;
+        if (reader.ValueTextEquals(EnvelopeName.AppVersion.EncodedUtf8Bytes)) return EnvelopeProperty.AppVersion;
+        if (reader.ValueTextEquals(EnvelopeName.Sdk.EncodedUtf8Bytes)) return EnvelopeProperty.Sdk;
+        if (reader.ValueTextEquals(EnvelopeName.Session.EncodedUtf8Bytes)) return EnvelopeProperty.Session;
+        if (reader.ValueTextEquals(EnvelopeName.Device.EncodedUtf8Bytes)) return EnvelopeProperty.Device;
+        if (reader.ValueTextEquals(EnvelopeName.Data.EncodedUtf8Bytes)) return EnvelopeProperty.Data;
         return EnvelopeProperty.Unknown;
     }
 
     private static EnvelopeProperty IdentifyDevice(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("id"u8)) return EnvelopeProperty.DeviceId;
-        if (reader.ValueTextEquals("class"u8)) return EnvelopeProperty.DeviceClass;
-        if (reader.ValueTextEquals("os"u8)) return EnvelopeProperty.Os;
-        if (reader.ValueTextEquals("osVersion"u8)) return EnvelopeProperty.OsVersion;
-        if (reader.ValueTextEquals("arch"u8)) return EnvelopeProperty.Arch;
-        if (reader.ValueTextEquals("locale"u8)) return EnvelopeProperty.Locale;
+        if (reader.ValueTextEquals(EnvelopeName.Id.EncodedUtf8Bytes)) return EnvelopeProperty.DeviceId;
+        if (reader.ValueTextEquals(EnvelopeName.Class.EncodedUtf8Bytes)) return EnvelopeProperty.DeviceClass;
+        if (reader.ValueTextEquals(EnvelopeName.Os.EncodedUtf8Bytes)) return EnvelopeProperty.Os;
+        if (reader.ValueTextEquals(EnvelopeName.OsVersion.EncodedUtf8Bytes)) return EnvelopeProperty.OsVersion;
+        if (reader.ValueTextEquals(EnvelopeName.Arch.EncodedUtf8Bytes)) return EnvelopeProperty.Arch;
+        if (reader.ValueTextEquals(EnvelopeName.Locale.EncodedUtf8Bytes)) return EnvelopeProperty.Locale;
         return EnvelopeProperty.Unknown;
     }
 
     private static string Wire(EnvelopeProperty p) => p switch
     {
-        EnvelopeProperty.Id => "id",
-        EnvelopeProperty.Name => "name",
-        EnvelopeProperty.Time => "time",
-        EnvelopeProperty.Seq => "seq",
-        EnvelopeProperty.Product => "product",
-        EnvelopeProperty.AppVersion => "appVersion",
-        EnvelopeProperty.Sdk => "sdk",
-        EnvelopeProperty.Session => "session",
-        EnvelopeProperty.Device => "device",
-        EnvelopeProperty.Data => "data",
-        EnvelopeProperty.DeviceId => "device.id",
-        EnvelopeProperty.DeviceClass => "device.class",
-        EnvelopeProperty.Os => "device.os",
-        EnvelopeProperty.OsVersion => "device.osVersion",
-        EnvelopeProperty.Arch => "device.arch",
-        EnvelopeProperty.Locale => "device.locale",
+        EnvelopeProperty.Id => EnvelopeNames.Id,
+        EnvelopeProperty.Name => EnvelopeNames.Name,
+        EnvelopeProperty.Time => EnvelopeNames.Time,
+        EnvelopeProperty.Seq => EnvelopeNames.Seq,
+        EnvelopeProperty.Product => EnvelopeNames.Product,
+        EnvelopeProperty.AppVersion => EnvelopeNames.AppVersion,
+        EnvelopeProperty.Sdk => EnvelopeNames.Sdk,
+        EnvelopeProperty.Session => EnvelopeNames.Session,
+        EnvelopeProperty.Device => EnvelopeNames.Device,
+        EnvelopeProperty.Data => EnvelopeNames.Data,
+        EnvelopeProperty.DeviceId => EnvelopeNames.DevicePaths.Id,
+        EnvelopeProperty.DeviceClass => EnvelopeNames.DevicePaths.Class,
+        EnvelopeProperty.Os => EnvelopeNames.DevicePaths.Os,
+        EnvelopeProperty.OsVersion => EnvelopeNames.DevicePaths.OsVersion,
+        EnvelopeProperty.Arch => EnvelopeNames.DevicePaths.Arch,
+        EnvelopeProperty.Locale => EnvelopeNames.DevicePaths.Locale,
         _ => "?",
     };
 
@@ -528,19 +530,19 @@ internal sealed class BatchReader
             return;
         }
 
-        if (!Contains(_rules.Catalog.FamilyLevels, rule.Level))
+        if (!EnumSet.Contains(_rules.Catalog.FamilyLevels, rule.Level))
         {
             e.Fail(RejectionCode.LevelNotAllowed, $"Family {_rules.Catalog.Family} does not collect {rule.Level.ToWire()} data.");
             return;
         }
 
-        if (!Contains(_rules.Policy.Levels, rule.Level))
+        if (!EnumSet.Contains(_rules.Policy.Levels, rule.Level))
         {
             e.Fail(RejectionCode.LevelNotAllowed, $"The organisation's policy does not allow {rule.Level.ToWire()} data.");
             return;
         }
 
-        if (!Contains(_rules.Policy.Categories, rule.Category))
+        if (!EnumSet.Contains(_rules.Policy.Categories, rule.Category))
         {
             e.Fail(RejectionCode.CategoryNotAllowed, $"The organisation's policy does not allow {rule.Category.ToWire()} data.");
             return;
@@ -865,20 +867,6 @@ internal sealed class BatchReader
         }
 
         return true;
-    }
-
-    private static bool Contains<T>(IReadOnlyList<T> list, T value)
-        where T : struct, Enum
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (EqualityComparer<T>.Default.Equals(list[i], value))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private enum EnvelopeProperty

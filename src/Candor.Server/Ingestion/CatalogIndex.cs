@@ -156,12 +156,12 @@ internal sealed class EnvelopeRules
             }
         }
 
-        Sdk = Rule(byWire, "sdk", 64);
-        Os = Rule(byWire, "device.os", 32);
-        OsVersion = Rule(byWire, "device.osVersion", 64);
-        Arch = Rule(byWire, "device.arch", 16);
-        Locale = Rule(byWire, "device.locale", 35);
-        var classes = byWire.TryGetValue("device.class", out var c) && c.Values.Count > 0 ? c.Values : DefaultDeviceClasses;
+        Sdk = Rule(byWire, EnvelopeNames.Sdk, 64);
+        Os = Rule(byWire, EnvelopeNames.DevicePaths.Os, 32);
+        OsVersion = Rule(byWire, EnvelopeNames.DevicePaths.OsVersion, 64);
+        Arch = Rule(byWire, EnvelopeNames.DevicePaths.Arch, 16);
+        Locale = Rule(byWire, EnvelopeNames.DevicePaths.Locale, 35);
+        var classes = byWire.TryGetValue(EnvelopeNames.DevicePaths.Class, out var c) && c.Values.Count > 0 ? c.Values : DefaultDeviceClasses;
         _deviceClasses = new HashSet<string>(classes, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 

@@ -71,141 +71,19 @@ internal sealed class PolicyService(ITenantStore store, CatalogRegistry catalogs
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Parses a policy sent by an administrator and checks it against the family's rule. Every problem
-    /// is added to <paramref name="errors"/>; null when there was any.</summary>
-    public static TenantPolicy? Parse(ReadOnlySpan<byte> json, IReadOnlyList<DataLevel> familyLevels, int maxRetentionDays, List<string> errors)
-    {
-        JsonDocument document;
-        try
+    /// <summary>Parses a policy sent by an administrator and checks it against the family's rule, with the shared
+    /// reader: unknown properties are refused, the scope must be stated, levels may only narrow the family's and
+    /// uploads are at most every 10 seconds. Every problem is added to <paramref name="errors"/>; null when there
+    /// was any.</summary>
+    public static TenantPolicy? Parse(ReadOnlySpan<byte> json, IReadOnlyList<DataLevel> familyLevels, int maxRetentionDays, List<string> errors) =>
+        TenantPolicyJson.Read(json, new TenantPolicyReadOptions
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add($"The body is not valid JSON: {ex.Message}");
-            return null;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add("The policy must be a JSON object.");
-                return null;
-            }
-
-            var collection = true;
-            var levels = new List<DataLevel>();
-            var categories = new List<DataCategory>();
-            var retention = 90;
-            var upload = 60;
-            bool sawCollection = false, sawLevels = false, sawCategories = false;
-            foreach (var property in root.EnumerateObject())
-            {
-                var value = property.Value;
-                switch (property.Name)
-                {
-                    case "collection":
-                        sawCollection = true;
-                        if (value.ValueKind == JsonValueKind.String && value.GetString() is "on" or "off")
-                        {
-                            collection = value.GetString() == "on";
-                        }
-                        else
-                        {
-                            errors.Add("collection: must be \"on\" or \"off\".");
-                        }
-
-                        break;
-                    case "levels":
-                        sawLevels = true;
-                        ReadList(value, "levels", levels, WireNames.TryParseLevel, errors);
-                        foreach (var level in levels)
-                        {
-                            if (!familyLevels.Contains(level))
-                            {
-                                errors.Add($"levels: the family does not collect {level.ToWire()} data; a policy can only narrow the family's rule.");
-                            }
-                        }
-
-                        break;
-                    case "categories":
-                        sawCategories = true;
-                        ReadList(value, "categories", categories, WireNames.TryParseCategory, errors);
-                        break;
-                    case "retentionDays":
-                        if (!value.TryGetInt32(out retention) || retention < 1 || retention > maxRetentionDays)
-                        {
-                            errors.Add($"retentionDays: must be an integer from 1 to {maxRetentionDays} (the family's maximum).");
-                        }
-
-                        break;
-                    case "uploadIntervalSeconds":
-                        if (!value.TryGetInt32(out upload) || upload < 10 || upload > 86_400)
-                        {
-                            errors.Add("uploadIntervalSeconds: must be an integer from 10 to 86400.");
-                        }
-
-                        break;
-                    default:
-                        errors.Add($"{property.Name}: is not a policy setting.");
-                        break;
-                }
-            }
-
-            if (!sawCollection)
-            {
-                errors.Add("collection: is required.");
-            }
-
-            if (!sawLevels)
-            {
-                errors.Add("levels: is required.");
-            }
-
-            if (!sawCategories)
-            {
-                errors.Add("categories: is required.");
-            }
-
-            return errors.Count > 0
-                ? null
-                : new TenantPolicy
-                {
-                    CollectionOn = collection,
-                    Levels = [.. levels.Distinct()],
-                    Categories = [.. categories.Distinct()],
-                    RetentionDays = retention,
-                    UploadIntervalSeconds = upload,
-                };
-        }
-    }
-
-    private delegate bool TryParse<T>(string? text, out T value);
-
-    private static void ReadList<T>(JsonElement value, string name, List<T> into, TryParse<T> parse, List<string> errors)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add($"{name}: must be an array of strings.");
-            return;
-        }
-
-        foreach (var item in value.EnumerateArray())
-        {
-            var text = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
-            if (parse(text, out var parsed))
-            {
-                into.Add(parsed);
-            }
-            else
-            {
-                errors.Add($"{name}: '{text ?? item.ValueKind.ToString()}' is not a known value.");
-            }
-        }
-    }
+            RejectUnknownProperties = true,
+            RequireScope = true,
+            AllowedLevels = familyLevels,
+            MaxRetentionDays = maxRetentionDays,
+            MinUploadIntervalSeconds = 10,
+        }, errors);
 
     private static string ETagOf(byte[] json)
     {

@@ -39,8 +39,9 @@ public sealed class RecoveryProperties
     [Property(MaxTest = 300)]
     public bool Policy_parsing_never_throws_whatever_the_collector_sends(string text)
     {
-        Candor.Client.Policy.PolicyJson.TryParse(Encoding.UTF8.GetBytes(text ?? ""), out var policy);
-        return policy is not null;
+        // Reaching the return is the property: a malformed document is refused without an exception.
+        var policy = Candor.Core.Policy.TenantPolicyJson.Read(Encoding.UTF8.GetBytes(text ?? ""), Candor.Core.Policy.TenantPolicyReadOptions.Tolerant);
+        return policy is null || policy.Levels is not null;
     }
 
     [Property]

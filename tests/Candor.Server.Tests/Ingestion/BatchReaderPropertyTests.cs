@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Candor.Core.Policy;
+using Candor.Core.Privacy;
 using Candor.Server.Ingestion;
 using FsCheck;
 using FsCheck.Fluent;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Candor.Core.Model;
 using Candor.Core.Policy;
+using Candor.Core.Privacy;
 using Candor.Server.Ingestion;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Candor.Core.Privacy;
 using Candor.Server.Ingestion;
 using Microsoft.AspNetCore.Http;
 using Xunit;

@@ -1,22 +1,20 @@
 using Candor.Client.Diagnostics;
 using Candor.Client.Events;
-using Candor.Core.Model;
 using Candor.Core.Privacy;
 
 namespace Candor.Client.Privacy;
 
-/// <summary>Scans every string value of an event before it is queued. What a finding does follows the field's
-/// classification: in system metadata (free-form technical text such as an error code or a path) the finding is
-/// redacted and counted; in any other classification a finding means the value is not what the catalog says it is,
-/// so the whole event is dropped and counted (<c>pii_detected</c>). The raw value is never logged or kept.</summary>
-internal sealed class PiiGuard
+/// <summary>Applies the shared <see cref="PiiGuard"/> to every string value of an event before it is queued, and
+/// counts what it did: a redaction per finding, or the whole event dropped (<c>pii_detected</c>). The raw value is
+/// never logged or kept.</summary>
+internal sealed class EventPiiFilter
 {
-    private readonly PiiScanner _scanner;
+    private readonly PiiGuard _guard;
     private readonly SelfDiagnostics _diagnostics;
 
-    public PiiGuard(PiiScanner scanner, SelfDiagnostics diagnostics)
+    public EventPiiFilter(PiiScanner scanner, SelfDiagnostics diagnostics)
     {
-        _scanner = scanner;
+        _guard = new PiiGuard(scanner);
         _diagnostics = diagnostics;
     }
 
@@ -31,19 +29,19 @@ internal sealed class PiiGuard
                 continue;
             }
 
-            if (!_scanner.TryFindFirst(value.Text.AsSpan(), out _))
-            {
-                continue;
-            }
-
             var field = slot.Fields[i];
-            if (field.Classification != DataClassification.SystemMetadata)
+            switch (_guard.Inspect(value.Text.AsSpan(), field.Classification))
             {
-                _diagnostics.Dropped(DropReason.PiiDetected);
-                return false;
+                case PiiVerdict.Clean:
+                    continue;
+                case PiiVerdict.Reject:
+                    _diagnostics.Dropped(DropReason.PiiDetected);
+                    return false;
             }
 
-            var redacted = _scanner.Redact(value.Text, out var findings);
+            var redacted = _guard.Redact(value.Text, out var findings);
+
+            // The placeholder can be longer than what it replaced; the catalog's limit still holds on the wire.
             if (field.MaxLength is { } max && redacted.Length > max)
             {
                 redacted = redacted.Substring(0, max);
