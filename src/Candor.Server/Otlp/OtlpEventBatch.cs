@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Candor.Server.Otlp.Proto;
+using EnvelopeName = Candor.Core.Model.EnvelopeNames.Encoded;
 
 namespace Candor.Server.Otlp;
 
@@ -21,31 +22,31 @@ internal static class OtlpEventBatch
         using (var w = new Utf8JsonWriter(buffer, Options))
         {
             w.WriteStartObject();
-            w.WriteStartArray("events"u8);
+            w.WriteStartArray(EnvelopeName.Events);
             foreach (var e in events)
             {
                 w.WriteStartObject();
-                w.WriteString("id"u8, e.Id);
-                w.WriteString("name"u8, e.Name);
-                w.WriteString("time"u8, e.Time.ToString("O", CultureInfo.InvariantCulture));
+                w.WriteString(EnvelopeName.Id, e.Id);
+                w.WriteString(EnvelopeName.Name, e.Name);
+                w.WriteString(EnvelopeName.Time, e.Time.ToString("O", CultureInfo.InvariantCulture));
 
                 // OTLP records carry no sequence number: 0, which no analysis reads as a position.
-                w.WriteNumber("seq"u8, 0);
-                w.WriteString("product"u8, e.Product);
-                w.WriteString("appVersion"u8, e.AppVersion);
-                w.WriteString("sdk"u8, e.Sdk);
-                w.WriteString("session"u8, e.Session);
-                w.WriteStartObject("device"u8);
-                w.WriteString("id"u8, e.DeviceId);
-                w.WriteString("class"u8, e.DeviceClass);
-                w.WriteString("os"u8, e.Os);
-                w.WriteString("osVersion"u8, e.OsVersion);
-                w.WriteString("arch"u8, e.Arch);
+                w.WriteNumber(EnvelopeName.Seq, 0);
+                w.WriteString(EnvelopeName.Product, e.Product);
+                w.WriteString(EnvelopeName.AppVersion, e.AppVersion);
+                w.WriteString(EnvelopeName.Sdk, e.Sdk);
+                w.WriteString(EnvelopeName.Session, e.Session);
+                w.WriteStartObject(EnvelopeName.Device);
+                w.WriteString(EnvelopeName.Id, e.DeviceId);
+                w.WriteString(EnvelopeName.Class, e.DeviceClass);
+                w.WriteString(EnvelopeName.Os, e.Os);
+                w.WriteString(EnvelopeName.OsVersion, e.OsVersion);
+                w.WriteString(EnvelopeName.Arch, e.Arch);
 
                 // No semantic convention names the device's language: "und" is BCP 47's "undetermined", as the SDK sends.
-                w.WriteString("locale"u8, "und");
+                w.WriteString(EnvelopeName.Locale, "und");
                 w.WriteEndObject();
-                w.WriteStartObject("data"u8);
+                w.WriteStartObject(EnvelopeName.Data);
                 foreach (var (name, value) in e.Fields)
                 {
                     w.WritePropertyName(name);
