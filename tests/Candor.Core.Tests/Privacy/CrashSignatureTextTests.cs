@@ -54,11 +54,11 @@ public sealed class CrashSignatureTextTests
             case "rethrown through await":
                 return await Assert.ThrowsAsync<InvalidOperationException>(async () => await CallerAsync());
             case "aggregate":
-                return new AggregateException(Catch(CrashFixtures.OpenSettings), Catch(CrashFixtures.Outer));
+                return new AggregateException(CrashSignatureTests.Catch(CrashFixtures.OpenSettings), CrashSignatureTests.Catch(CrashFixtures.Outer));
             case "never thrown":
                 return new InvalidOperationException("never thrown");
             default:
-                return Catch(shape switch
+                return CrashSignatureTests.Catch(shape switch
                 {
                     "outer" => CrashFixtures.Outer,
                     "lambda" => CrashFixtures.RunLambda,
@@ -76,19 +76,5 @@ public sealed class CrashSignatureTextTests
     private static async Task CallerAsync()
     {
         await CrashFixtures.DoWorkAsync();
-    }
-
-    private static Exception Catch(Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception exception)
-        {
-            return exception;
-        }
-
-        throw new InvalidOperationException("the fixture did not throw");
     }
 }
