@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Candor.Core.Catalog;
 using Candor.Server;
 using Candor.Storage;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,7 @@ internal sealed class OtlpCollector : IAsyncDisposable
 
     public Uri LogsUri => new(Handle.Address, "/v1/logs");
 
-    public static async Task<OtlpCollector> StartAsync()
+    public static async Task<OtlpCollector> StartAsync(CompiledCatalog? catalog = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "candor-otlp-" + Guid.NewGuid().ToString("N"));
         var options = new CandorServerOptions
@@ -39,9 +40,10 @@ internal sealed class OtlpCollector : IAsyncDisposable
             DataDirectory = folder,
             LogLevel = LogLevel.Warning,
         };
-        options.Catalogs.Add(OtlpCatalog.Create());
+        catalog ??= OtlpCatalog.Create();
+        options.Catalogs.Add(catalog);
         var handle = await CandorServer.StartAsync(options);
-        var tenant = await handle.CreateTenantAsync("tenant-" + Guid.NewGuid().ToString("N")[..8], OtlpCatalog.Family);
+        var tenant = await handle.CreateTenantAsync("tenant-" + Guid.NewGuid().ToString("N")[..8], catalog.Family.Id);
         var collector = new OtlpCollector(handle, folder, tenant);
         using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/admin/policy")
         {
