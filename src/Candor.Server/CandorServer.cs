@@ -119,6 +119,7 @@ public static class CandorServer
         app.UseAuthentication();
         app.UseAuthorization();
         IngestEndpoint.Map(app);
+        Otlp.OtlpLogsEndpoint.Map(app);
         PolicyEndpoints.Map(app);
         AdminEndpoints.Map(app);
         OperatorEndpoints.Map(app);

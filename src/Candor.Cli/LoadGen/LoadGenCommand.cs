@@ -30,13 +30,17 @@ internal static class LoadGenCommand
             DefaultValueFactory = _ => 300,
         };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var otlp = new Option<bool>("--otlp")
+        {
+            Description = "Send the same events to /v1/logs as OTLP protobuf (converted before the clock starts) instead of /v1/events; accepted then counts duplicates too.",
+        };
         var family = CatalogCommands.FamilyOption();
         var catalogPath = new Option<string?>("--catalog") { Description = "The catalog folder (default: ./catalog/FAMILY)." };
         var command = new Command("loadgen",
             "Send pre-generated batches of the simulated fleet to a collector with concurrent senders and report throughput, " +
             "accepted/duplicate/rejected totals and latency per batch. Stops by itself (event count and time limit).")
         {
-            url, key, events, concurrency, batch, seed, gzip, timeLimit, json, family, catalogPath,
+            url, key, events, concurrency, batch, seed, gzip, timeLimit, json, otlp, family, catalogPath,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +58,7 @@ internal static class LoadGenCommand
                 BatchSize = parse.GetValue(batch),
                 Seed = parse.GetValue(seed),
                 Gzip = parse.GetValue(gzip),
+                Otlp = parse.GetValue(otlp),
                 TimeLimit = TimeSpan.FromSeconds(parse.GetValue(timeLimit)),
             };
             var errors = options.Validate();
@@ -92,6 +97,7 @@ internal static class LoadGenCommand
                     batchesFailed = report.BatchesFailed,
                     concurrency = options.Concurrency,
                     gzip = options.Gzip,
+                    otlp = options.Otlp,
                     prepareSeconds = Math.Round(report.PrepareSeconds, 3),
                     seconds = Math.Round(report.Seconds, 3),
                     eventsPerSecond = Math.Round(report.EventsPerSecond, 1),
@@ -139,7 +145,7 @@ internal static class LoadGenCommand
     {
         var o = Console.Out;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Sent {r.EventsSent} events in {r.BatchesSent} batches in {r.Seconds:F2} s: {r.EventsPerSecond:F0} events/s ({options.Concurrency} sender(s), batches of {options.BatchSize}{(options.Gzip ? ", gzip" : "")})."));
+            $"Sent {r.EventsSent} events in {r.BatchesSent} batches in {r.Seconds:F2} s: {r.EventsPerSecond:F0} events/s ({options.Concurrency} sender(s), batches of {options.BatchSize}{(options.Gzip ? ", gzip" : "")}{(options.Otlp ? ", OTLP to /v1/logs" : "")})."));
         o.WriteLine($"accepted {r.Accepted}, duplicates {r.Duplicates}, rejected {r.Rejected}" +
             (r.RejectionCodes.Count > 0 ? " (" + string.Join(", ", r.RejectionCodes.Select(c => $"{c.Key}: {c.Value}")) + ")" : ""));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -24,7 +24,7 @@ namespace Candor.Core.Privacy;
 /// (<c>`1</c>) and generic arguments are dropped.</para>
 /// <para>Thread-safe. Never throws for a non-null exception: a frame that cannot be read is skipped.</para>
 /// </remarks>
-public static class CrashSignature
+public static partial class CrashSignature
 {
     /// <summary>The most frames a signature holds: enough to tell crashes apart, short enough to index.</summary>
     public const int MaximumFrames = 20;
@@ -88,21 +88,9 @@ public static class CrashSignature
             return string.Empty;
         }
 
-        var inApp = Join(frames, inAppOnly: true);
-        return inApp.Length > 0 ? inApp : Join(frames, inAppOnly: false);
-    }
-
-    private static string Join(StackFrame[] frames, bool inAppOnly)
-    {
-        var builder = new StringBuilder();
-        var count = 0;
+        var described = new List<Frame>(frames.Length);
         foreach (var frame in frames)
         {
-            if (count == MaximumFrames)
-            {
-                break;
-            }
-
             MethodBase? method;
             try
             {
@@ -113,7 +101,35 @@ public static class CrashSignature
                 continue;
             }
 
-            if (method is null || (inAppOnly && IsFramework(method.DeclaringType)))
+            if (method is not null)
+            {
+                described.Add(new Frame(DescribeMethod(method), IsFramework(method.DeclaringType)));
+            }
+        }
+
+        return Join(described);
+    }
+
+    /// <summary>The signature of described frames, throw site first: the in-app frames, or every frame when none is
+    /// in-app, at most <see cref="MaximumFrames"/>. Shared by exceptions and stack trace text, so both group alike.</summary>
+    private static string Join(List<Frame> frames)
+    {
+        var inApp = Join(frames, inAppOnly: true);
+        return inApp.Length > 0 ? inApp : Join(frames, inAppOnly: false);
+    }
+
+    private static string Join(List<Frame> frames, bool inAppOnly)
+    {
+        var builder = new StringBuilder();
+        var count = 0;
+        foreach (var frame in frames)
+        {
+            if (count == MaximumFrames)
+            {
+                break;
+            }
+
+            if (inAppOnly && frame.Framework)
             {
                 continue;
             }
@@ -123,7 +139,7 @@ public static class CrashSignature
                 builder.Append('|');
             }
 
-            builder.Append(DescribeMethod(method));
+            builder.Append(frame.Description);
         }
 
         return builder.ToString();
@@ -215,14 +231,11 @@ public static class CrashSignature
         return tick > 0 ? name.Substring(0, tick) : name;
     }
 
-    private static bool IsFramework(Type? type)
-    {
-        var ns = type?.Namespace;
-        if (ns is null)
-        {
-            return false;
-        }
+    private static bool IsFramework(Type? type) => type?.Namespace is { } ns && StartsWithFrameworkNamespace(ns);
 
+    /// <summary>Whether a namespace (or a dotted name that begins with one) is one of the framework's.</summary>
+    private static bool StartsWithFrameworkNamespace(string ns)
+    {
         foreach (var framework in FrameworkNamespaces)
         {
             if (ns.StartsWith(framework, StringComparison.Ordinal) &&
@@ -233,5 +246,19 @@ public static class CrashSignature
         }
 
         return false;
+    }
+
+    /// <summary>One frame as it goes into a signature: <c>Namespace.Type.Method</c>, and whether it is the framework's.</summary>
+    private readonly struct Frame
+    {
+        public Frame(string description, bool framework)
+        {
+            Description = description;
+            Framework = framework;
+        }
+
+        public string Description { get; }
+
+        public bool Framework { get; }
     }
 }

@@ -24,6 +24,10 @@ internal sealed record LoadOptions
     /// <summary>Whether bodies are gzip-compressed (compressed before the clock starts). Default false.</summary>
     public bool Gzip { get; init; }
 
+    /// <summary>Whether batches go to <c>/v1/logs</c> as OTLP protobuf instead of <c>/v1/events</c> as JSON (converted
+    /// before the clock starts). Default false.</summary>
+    public bool Otlp { get; init; }
+
     /// <summary>The run stops sending when this much time has passed. Default 5 minutes.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -164,7 +164,7 @@ public sealed class CrashSignatureTests
     public void Generated_names_map_back_to_source_names(string generated, string? expected) =>
         Assert.Equal(expected, CrashSignature.GeneratedMemberName(generated));
 
-    private static Exception Catch(Action action)
+    internal static Exception Catch(Action action)
     {
         try
         {
