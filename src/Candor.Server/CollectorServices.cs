@@ -4,6 +4,7 @@ using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
+using Candor.Server.Otlp;
 using Candor.Server.TenantPolicies;
 using Candor.Server.Tenants;
 using Candor.Storage;
@@ -51,6 +52,12 @@ internal static class CollectorServices
         services.AddSingleton(sp => new IngestEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
             sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
             sp.GetRequiredService<GroupCommitWriter>(), metrics, time, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server")));
+
+        // OTLP logs (/v1/logs): the ingestion path's services, and its own metric.
+        services.AddSingleton(new OtlpMetrics(metrics));
+        services.AddSingleton(sp => new OtlpLogsEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
+            sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
+            sp.GetRequiredService<GroupCommitWriter>(), metrics, sp.GetRequiredService<OtlpMetrics>(), time));
 
         // Tenants.
         services.AddSingleton(sp => new TenantService(store, time, f => catalogs.TryGet(f, out _), sp.GetRequiredService<CredentialResolver>()));

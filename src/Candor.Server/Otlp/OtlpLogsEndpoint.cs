@@ -1,26 +1,41 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Candor.Core.Privacy;
+using Candor.Server.Access;
+using Candor.Server.Catalogs;
 using Candor.Server.Ingestion;
 using Candor.Server.Otlp.Proto;
+using Candor.Server.TenantPolicies;
 using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Candor.Server.Otlp;
 
 /// <summary><c>POST /v1/logs</c>: OTLP/HTTP logs (protobuf or JSON, gzip optional) from an app instrumented with
-/// OpenTelemetry, under the same ingestion key, catalog, policy, PII scan, deduplication and durable group commit as
-/// <c>/v1/events</c> (docs/otlp.md). Answers in the request's encoding: 200 with <c>partial_success</c> naming the
-/// rejection codes, or an OTLP error status (a <c>google.rpc.Status</c> whose message starts with the collector's
-/// problem code) with <c>Retry-After</c> where a retry helps. The client's address is never read.</summary>
-internal static class OtlpLogsEndpoint
+/// OpenTelemetry, under the same ingestion key, catalog, policy, acceptance rules (<see cref="EventAcceptance"/>), PII
+/// scan, deduplication and durable group commit as <c>/v1/events</c> (docs/otlp.md). Answers in the request's
+/// encoding: 200 with <c>partial_success</c> naming the rejection codes, or an OTLP error status (a
+/// <c>google.rpc.Status</c> whose message starts with the collector's problem code) with <c>Retry-After</c> where a
+/// retry helps. The client's address is never read. One per collector; thread-safe.</summary>
+internal sealed class OtlpLogsEndpoint(
+    CredentialResolver credentials,
+    CatalogRegistry catalogs,
+    PolicyService policies,
+    IngestionLimits limits,
+    PiiGuard pii,
+    TenantRateLimiter rateLimiter,
+    GroupCommitWriter writer,
+    CandorMetrics metrics,
+    OtlpMetrics otlpMetrics,
+    TimeProvider time)
 {
     private static readonly TimeSpan RetrySoon = TimeSpan.FromSeconds(1);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/logs", new Func<HttpContext, Task>(HandleAsync))
+        app.MapPost("/v1/logs", ([FromServices] OtlpLogsEndpoint endpoint, HttpContext context) => endpoint.HandleAsync(context))
             .WithName("IngestOtlpLogs")
             .WithSummary("Send OpenTelemetry log records (OTLP/HTTP, protobuf or JSON).")
             .WithDescription("Authenticated with an ingestion key. Each record is mapped to a catalog event and stored durably or rejected; see docs/otlp.md.")
@@ -34,15 +49,13 @@ internal static class OtlpLogsEndpoint
             .Produces(StatusCodes.Status429TooManyRequests)
             .Produces(StatusCodes.Status503ServiceUnavailable);
 
-    public static async Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context)
     {
-        var collector = context.RequestServices.GetRequiredService<Collector>();
-        var metrics = context.RequestServices.GetRequiredService<OtlpMetrics>();
         var encoding = OtlpDecoder.EncodingOf(context.Request.ContentType);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await HandleCoreAsync(context, collector, metrics, encoding);
+            await HandleCoreAsync(context, encoding);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -56,13 +69,13 @@ internal static class OtlpLogsEndpoint
             }
         }
 
-        collector.Metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
-    private static async Task HandleCoreAsync(HttpContext context, Collector c, OtlpMetrics metrics, OtlpEncoding? encoding)
+    private async Task HandleCoreAsync(HttpContext context, OtlpEncoding? encoding)
     {
         var ct = context.RequestAborted;
-        var principal = await c.Credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
+        var principal = await credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
         if (principal is null)
         {
             await OtlpResponses.ErrorAsync(context, encoding, 401, "unauthorized", "A valid ingestion key is required: Authorization: Bearer <ingestion key>.");
@@ -70,14 +83,14 @@ internal static class OtlpLogsEndpoint
         }
 
         var tenant = principal.Tenant;
-        if (!c.Catalogs.TryGet(tenant.Family, out var catalog))
+        if (!catalogs.TryGet(tenant.Family, out var catalog))
         {
             await OtlpResponses.ErrorAsync(context, encoding, 503, "catalog_unavailable",
                 $"This collector has no catalog of family '{tenant.Family}'.", RetrySoon * 60);
             return;
         }
 
-        var policy = await c.Policies.GetAsync(tenant, ct);
+        var policy = await policies.GetAsync(tenant, ct);
         if (!policy.Policy.CollectionOn)
         {
             await OtlpResponses.ErrorAsync(context, encoding, 403, "collection_off",
@@ -91,7 +104,7 @@ internal static class OtlpLogsEndpoint
             return;
         }
 
-        var (body, readError) = await RequestBody.ReadAsync(context.Request, c.Limits, ct);
+        var (body, readError) = await RequestBody.ReadAsync(context.Request, limits, ct);
         if (readError is not null)
         {
             await OtlpResponses.ErrorAsync(context, enc, readError.Status, readError.Code, readError.Detail);
@@ -111,23 +124,18 @@ internal static class OtlpLogsEndpoint
             return;
         }
 
-        if (OtlpMapper.CountRecords(request!) > c.Limits.MaxEventsPerBatch)
+        var records = OtlpMapper.CountRecords(request!);
+        if (records > limits.MaxEventsPerBatch)
         {
-            await OtlpResponses.ErrorAsync(context, enc, 413, "too_many_events", $"A request may hold at most {c.Limits.MaxEventsPerBatch} log records.");
+            await OtlpResponses.ErrorAsync(context, enc, 413, "too_many_events", $"A request may hold at most {limits.MaxEventsPerBatch} log records.");
             return;
         }
 
-        var mapping = new OtlpMapper(catalog).Map(request!);
-        var result = BatchReader.Read(OtlpEventBatch.Write(mapping.Events),
-            new BatchRules(catalog, policy.Policy, tenant.Id, c.Time.GetUtcNow(), c.Limits, c.Pii));
-        if (result.Error is { } batchError)
-        {
-            // The batch is ours and well formed; only a limit can refuse it as a whole.
-            await OtlpResponses.ErrorAsync(context, enc, batchError.Status, batchError.Code, batchError.Detail);
-            return;
-        }
-
-        if (!c.RateLimiter.TryAcquire(tenant.Id, mapping.Records, out var wait))
+        // Each record is mapped and checked in turn, by the rules of /v1/events; rejections carry the record's index.
+        var result = new BatchResult { Count = records };
+        var acceptance = new EventAcceptance(new BatchRules(catalog, policy.Policy, tenant.Id, time.GetUtcNow(), limits, pii));
+        var dropped = new OtlpMapper(catalog).Map(request!, result.Rejected, (parsed, index) => acceptance.Accept(parsed, index, result));
+        if (!rateLimiter.TryAcquire(tenant.Id, records, out var wait))
         {
             await OtlpResponses.ErrorAsync(context, enc, 429, "rate_limited", "The tenant sends more events than its rate limit allows.", wait);
             return;
@@ -136,7 +144,7 @@ internal static class OtlpLogsEndpoint
         var write = new WriteResult(0, []);
         if (result.Accepted.Count > 0)
         {
-            var pending = c.Writer.TryEnqueue(result.Accepted);
+            var pending = writer.TryEnqueue(result.Accepted);
             if (pending is null)
             {
                 await OtlpResponses.ErrorAsync(context, enc, 503, "overloaded", "The write queue is full; retry later.", RetrySoon);
@@ -155,23 +163,16 @@ internal static class OtlpLogsEndpoint
             }
         }
 
-        // Rejections of the acceptance rules carry the index of the event in the batch; the answer speaks of records.
-        var rejected = new List<Rejection>(mapping.Rejected);
-        foreach (var r in result.Rejected)
+        result.Rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        foreach (var rejection in result.Rejected)
         {
-            rejected.Add(r with { Index = mapping.Events[r.Index].Record });
+            metrics.Rejected(rejection.Code);
         }
 
-        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
-        foreach (var rejection in rejected)
-        {
-            c.Metrics.Rejected(rejection.Code);
-        }
-
-        c.Metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
-        c.Metrics.Redacted(result.Redacted);
-        metrics.Dropped(mapping.DroppedAttributes);
-        await OtlpResponses.SuccessAsync(context, enc, mapping.Records, rejected, mapping.DroppedAttributes);
+        metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
+        metrics.Redacted(result.Redacted);
+        otlpMetrics.Dropped(dropped);
+        await OtlpResponses.SuccessAsync(context, enc, records, result.Rejected, dropped);
     }
 }
 
@@ -180,7 +181,7 @@ internal sealed class OtlpMetrics
 {
     private readonly Counter<long> _dropped;
 
-    public OtlpMetrics(Operations.CandorMetrics metrics) =>
+    public OtlpMetrics(CandorMetrics metrics) =>
         _dropped = metrics.Meter.CreateCounter<long>("candor.otlp.attributes.dropped", "{attribute}",
             "Attributes of OTLP log records dropped because the catalog does not declare them for the event.");
 

@@ -1,67 +1,19 @@
 using System.Security.Cryptography;
 using Candor.Core.Model;
 using Candor.Core.Privacy;
+using Candor.Server.Catalogs;
 using Candor.Server.Ingestion;
 using Candor.Server.Otlp.Proto;
 using Google.Protobuf;
 
 namespace Candor.Server.Otlp;
 
-/// <summary>One log record put onto Candor's envelope, before the acceptance rules (the same as
-/// <c>/v1/events</c>) check it.</summary>
-internal sealed class OtlpEvent
-{
-    /// <summary>The record's position in the request, counted across resources and scopes.</summary>
-    public required int Record { get; init; }
-
-    public required Guid Id { get; init; }
-
-    public required string Name { get; init; }
-
-    public required DateTimeOffset Time { get; init; }
-
-    public required string Product { get; init; }
-
-    public required string AppVersion { get; init; }
-
-    public required string Sdk { get; init; }
-
-    public required Guid Session { get; init; }
-
-    public required Guid DeviceId { get; init; }
-
-    public required string DeviceClass { get; init; }
-
-    public required string Os { get; init; }
-
-    public required string OsVersion { get; init; }
-
-    public required string Arch { get; init; }
-
-    /// <summary>The attributes the catalog declares for the event (and the crash fields an exception gave), by name.</summary>
-    public List<KeyValuePair<string, AnyValue>> Fields { get; } = [];
-}
-
-/// <summary>What a request's records became: events for the acceptance rules, and the records that map to no event.</summary>
-internal sealed class OtlpMapping
-{
-    public List<OtlpEvent> Events { get; } = [];
-
-    /// <summary>Records rejected before the acceptance rules, with their record index.</summary>
-    public List<Rejection> Rejected { get; } = [];
-
-    public int Records { get; set; }
-
-    /// <summary>Attributes dropped because the catalog does not declare them for the record's event.</summary>
-    public int DroppedAttributes { get; set; }
-}
-
-/// <summary>Maps OTLP log records to Candor events (docs/otlp.md): the event from <c>event_name</c> (or the
-/// <c>event.name</c> attribute), its fields from the attributes the catalog declares for it (the others are dropped
-/// and counted, never stored), the envelope from the resource, the id from <c>log.record.uid</c> or derived from the
-/// record's time and content, and an unhandled exception (severity FATAL, no event name) to the catalog's crash
-/// event with the same signature as the Candor SDK computes. The body and <c>exception.message</c> are never read.
-/// One instance per request; not thread-safe.</summary>
+/// <summary>Maps OTLP log records to Candor events (docs/otlp.md) as <see cref="ParsedEvent"/>s for
+/// <see cref="EventAcceptance"/>: the event from <c>event_name</c> (or the <c>event.name</c> attribute), its data from
+/// the attributes the catalog declares for it (the others are dropped and counted, never stored), the envelope from
+/// the resource, the id from <c>log.record.uid</c> or derived from the record's time and content, and an unhandled
+/// exception (severity FATAL, no event name) to the catalog's crash event with the same signature as the Candor SDK
+/// computes. The body and <c>exception.message</c> are never read. One instance per request; not thread-safe.</summary>
 internal sealed class OtlpMapper(CatalogIndex catalog)
 {
     /// <summary>The crash event every Candor catalog declares for the SDK (docs/catalog.md, common events).</summary>
@@ -77,9 +29,14 @@ internal sealed class OtlpMapper(CatalogIndex catalog)
         "event.name", "log.record.uid", "session.id", "exception.type", "exception.message", "exception.stacktrace",
     };
 
-    public OtlpMapping Map(ExportLogsServiceRequest request)
+    /// <summary>Maps every record: a record that maps to no event is added to <paramref name="rejected"/> with its index;
+    /// the others are handed to <paramref name="accept"/> with theirs, one at a time (the event is reused).</summary>
+    /// <returns>How many attributes were dropped because the catalog does not declare them for their event.</returns>
+    public int Map(ExportLogsServiceRequest request, List<Rejection> rejected, Action<ParsedEvent, int> accept)
     {
-        var mapping = new OtlpMapping();
+        var parsed = new ParsedEvent();
+        var index = 0;
+        var dropped = 0;
         foreach (var resourceLogs in request.ResourceLogs)
         {
             var resource = OtlpResource.From(resourceLogs.Resource);
@@ -88,12 +45,18 @@ internal sealed class OtlpMapper(CatalogIndex catalog)
                 var scopeBytes = scopeLogs.Scope?.ToByteArray() ?? [];
                 foreach (var record in scopeLogs.LogRecords)
                 {
-                    MapRecord(record, mapping.Records++, resource, scopeBytes, mapping);
+                    parsed.Reset();
+                    if (MapRecord(record, index, resource, scopeBytes, parsed, rejected, ref dropped))
+                    {
+                        accept(parsed, index);
+                    }
+
+                    index++;
                 }
             }
         }
 
-        return mapping;
+        return dropped;
     }
 
     /// <summary>How many records a request holds, counted before anything is mapped.</summary>
@@ -111,33 +74,11 @@ internal sealed class OtlpMapper(CatalogIndex catalog)
         return count;
     }
 
-    private void MapRecord(LogRecord record, int index, OtlpResource resource, byte[] scopeBytes, OtlpMapping mapping)
+    private bool MapRecord(LogRecord record, int index, OtlpResource resource, byte[] scopeBytes, ParsedEvent parsed,
+        List<Rejection> rejected, ref int dropped)
     {
         var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
         var id = RecordId(record, nanos, resource, scopeBytes);
-        void Reject(RejectionCode code, string message) => mapping.Rejected.Add(new Rejection(index, id, code, message));
-
-        if (nanos == 0)
-        {
-            Reject(RejectionCode.InvalidEnvelope, "The record has neither time_unix_nano nor observed_time_unix_nano.");
-            return;
-        }
-
-        if (resource.Product is null || resource.AppVersion is null || resource.DeviceId is null)
-        {
-            Reject(RejectionCode.InvalidEnvelope, resource.Product is null ? "The resource has no service.name (or candor.product) naming the product."
-                : resource.AppVersion is null ? "The resource has no service.version."
-                : "The resource has no app.installation.id (or device.id) that is a random UUID.");
-            return;
-        }
-
-        var session = OtlpResource.Uuid(record.Attributes, "session.id") ?? resource.Session;
-        if (session is null)
-        {
-            Reject(RejectionCode.InvalidEnvelope, "Neither the record nor the resource has a session.id (or service.instance.id) that is a UUID.");
-            return;
-        }
-
         var name = record.EventName is { Length: > 0 } n ? n : OtlpResource.Text(record.Attributes, "event.name");
         var stackText = OtlpResource.Text(record.Attributes, "exception.stacktrace");
         if (name is null && stackText is not null && record.SeverityNumber >= SeverityNumber.Fatal)
@@ -147,45 +88,57 @@ internal sealed class OtlpMapper(CatalogIndex catalog)
 
         if (name is null)
         {
-            Reject(RejectionCode.UnknownEvent, stackText is null
+            rejected.Add(new Rejection(index, id, RejectionCode.UnknownEvent, stackText is null
                 ? "The record names no event: set event_name (or the event.name attribute) to an event of the catalog."
-                : "An exception below severity FATAL is not a crash: name the catalog's failure event in event_name to record it.");
-            return;
+                : "An exception below severity FATAL is not a crash: name the catalog's failure event in event_name to record it."));
+            return false;
         }
 
-        var mapped = new OtlpEvent
-        {
-            Record = index,
-            Id = id,
-            Name = name,
-            Time = DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)),
-            Product = resource.Product,
-            AppVersion = resource.AppVersion,
-            Sdk = resource.Sdk,
-            Session = session.Value,
-            DeviceId = resource.DeviceId.Value,
-            DeviceClass = DeviceClass(resource.Product),
-            Os = resource.Os,
-            OsVersion = resource.OsVersion,
-            Arch = resource.Arch,
-        };
+        parsed.Id = id;
+        parsed.Name = name;
+        parsed.Time = nanos == 0 ? null : DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100));
+
+        // OTLP records carry no sequence number; no analysis reads seq as a position.
+        parsed.Seq = 0;
+        parsed.Product = resource.Product;
+        parsed.AppVersion = resource.AppVersion;
+        parsed.Sdk = resource.Sdk;
+        parsed.Session = OtlpResource.Uuid(record.Attributes, "session.id") ?? resource.Session;
+        parsed.DeviceId = resource.DeviceId;
+        parsed.DeviceClass = DeviceClass(resource.Product);
+        parsed.Os = resource.Os;
+        parsed.OsVersion = resource.OsVersion;
+        parsed.Arch = resource.Arch;
+
+        // No semantic convention names the device's language: "und" is BCP 47's "undetermined", as the SDK sends.
+        parsed.Locale = "und";
+
+        // What the acceptance rules would call "the envelope lacks ...", said in OpenTelemetry's names.
+        parsed.EnvelopeError = nanos == 0 ? "The record has neither time_unix_nano nor observed_time_unix_nano."
+            : resource.Product is null ? "The resource has no service.name (or candor.product) naming the product."
+            : resource.AppVersion is null ? "The resource has no service.version."
+            : resource.DeviceId is null ? "The resource has no app.installation.id (or device.id) that is a random UUID."
+            : parsed.Session is null ? "Neither the record nor the resource has a session.id (or service.instance.id) that is a UUID."
+            : null;
 
         // An unknown event is left to the acceptance rules, which reject it as /v1/events does; its attributes are
         // not counted as dropped, since the whole record is refused.
         if (catalog.TryGetEvent(name, out var rule))
         {
-            AddFields(record, rule, mapped, mapping);
+            dropped += AddFields(record, rule, parsed);
             if (stackText is not null)
             {
-                AddCrashFields(rule, stackText, OtlpResource.Text(record.Attributes, "exception.type"), mapped);
+                AddCrashFields(rule, stackText, OtlpResource.Text(record.Attributes, "exception.type"), parsed);
             }
         }
 
-        mapping.Events.Add(mapped);
+        return true;
     }
 
-    private static void AddFields(LogRecord record, EventRule rule, OtlpEvent mapped, OtlpMapping mapping)
+    /// <summary>Adds the attributes the event declares as its data; returns how many others were dropped.</summary>
+    private static int AddFields(LogRecord record, EventRule rule, ParsedEvent parsed)
     {
+        var dropped = 0;
         foreach (var attribute in record.Attributes)
         {
             if (Consumed.Contains(attribute.Key))
@@ -195,37 +148,50 @@ internal sealed class OtlpMapper(CatalogIndex catalog)
 
             if (rule.TryGetField(attribute.Key, out _))
             {
-                mapped.Fields.Add(new(attribute.Key, attribute.Value ?? new AnyValue()));
+                parsed.Data.Add(Value(attribute.Key, attribute.Value));
             }
             else
             {
-                mapping.DroppedAttributes++;
+                dropped++;
             }
         }
+
+        return dropped;
     }
+
+    /// <summary>An attribute as a data value of its type. A value no field type accepts (bytes, an array, a map, none)
+    /// becomes a non-finite number, which every field's rule refuses as <c>invalid_field</c>.</summary>
+    private static DataValue Value(string name, AnyValue? value) => value?.ValueCase switch
+    {
+        AnyValue.ValueOneofCase.StringValue => DataValue.String(name, value.StringValue),
+        AnyValue.ValueOneofCase.BoolValue => DataValue.Of(name, value.BoolValue),
+        AnyValue.ValueOneofCase.IntValue => DataValue.Of(name, value.IntValue),
+        AnyValue.ValueOneofCase.DoubleValue => DataValue.Of(name, value.DoubleValue),
+        _ => DataValue.Of(name, double.NaN),
+    };
 
     /// <summary>The exception's type and signature, computed from its text by the same Core code as the SDK uses on
     /// the exception, into the event's crash fields when it declares them and the record did not set them.</summary>
-    private static void AddCrashFields(EventRule rule, string stackText, string? shortType, OtlpEvent mapped)
+    private static void AddCrashFields(EventRule rule, string stackText, string? shortType, ParsedEvent parsed)
     {
         var report = CrashSignature.FromText(stackText, shortType);
-        if (rule.TryGetField(ExceptionTypeField, out var typeField) && !mapped.Fields.Exists(f => f.Key == ExceptionTypeField))
+        if (rule.TryGetField(ExceptionTypeField, out var typeField) && !parsed.Data.Exists(f => f.Name == ExceptionTypeField))
         {
             var max = typeField.MaxLength ?? MaxExceptionTypeLength;
             var type = report.ExceptionType.Length <= max ? report.ExceptionType : report.ExceptionType[..max];
-            mapped.Fields.Add(new(ExceptionTypeField, new AnyValue { StringValue = type }));
+            parsed.Data.Add(DataValue.String(ExceptionTypeField, type));
         }
 
-        if (rule.TryGetField(StackSignatureField, out var signatureField) && !mapped.Fields.Exists(f => f.Key == StackSignatureField))
+        if (rule.TryGetField(StackSignatureField, out var signatureField) && !parsed.Data.Exists(f => f.Name == StackSignatureField))
         {
             var signature = CrashSignature.Shorten(report.StackSignature, signatureField.MaxLength ?? MaxExceptionTypeLength);
-            mapped.Fields.Add(new(StackSignatureField, new AnyValue { StringValue = signature }));
+            parsed.Data.Add(DataValue.String(StackSignatureField, signature));
         }
     }
 
     /// <summary>The product's device class in the catalog (what the Candor SDK sends by default); for a product the
     /// catalog lacks, any declared class, so that the record is refused as <c>unknown_product</c>.</summary>
-    private string DeviceClass(string product)
+    private string DeviceClass(string? product)
     {
         foreach (var p in catalog.Catalog.Products)
         {

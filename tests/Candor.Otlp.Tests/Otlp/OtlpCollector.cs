@@ -3,6 +3,7 @@ using System.Text;
 using Candor.Core.Catalog;
 using Candor.Server;
 using Candor.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -61,7 +62,7 @@ internal sealed class OtlpCollector : IAsyncDisposable
     public async Task<List<StoredEvent>> StoredAsync()
     {
         var events = new List<StoredEvent>();
-        await foreach (var e in Handle.Collector.Store.ReadTenantEventsAsync(Tenant.TenantId))
+        await foreach (var e in Handle.Services.GetRequiredService<ICandorStore>().ReadTenantEventsAsync(Tenant.TenantId))
         {
             events.Add(e);
         }
