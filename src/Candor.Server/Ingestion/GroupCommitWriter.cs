@@ -55,6 +55,33 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         return pending.Completion.Task;
     }
 
+    /// <summary>Stores a request's events and waits for their commit, as both ingestion endpoints do: the result, or
+    /// the 503 to answer when the queue is full (<c>overloaded</c>) or the store refused the commit
+    /// (<c>store_unavailable</c>). Not cancelled by the client: once queued, the batch is written; waiting is only
+    /// for the answer.</summary>
+    public async Task<(WriteResult? Result, BatchError? Error)> WriteAsync(List<StoredEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return (new WriteResult(0, []), null);
+        }
+
+        var pending = TryEnqueue(events);
+        if (pending is null)
+        {
+            return (null, new BatchError(503, "overloaded", "The write queue is full; retry later."));
+        }
+
+        try
+        {
+            return (await pending.ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, new BatchError(503, "store_unavailable", "The events could not be stored; retry later."));
+        }
+    }
+
     private async Task RunAsync()
     {
         var group = new List<Pending>();

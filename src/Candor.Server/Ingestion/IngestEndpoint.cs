@@ -136,26 +136,11 @@ internal sealed partial class IngestEndpoint(
             return;
         }
 
-        var write = new WriteResult(0, []);
-        if (result.Accepted.Count > 0)
+        var (write, writeError) = await writer.WriteAsync(result.Accepted);
+        if (writeError is not null)
         {
-            var pending = writer.TryEnqueue(result.Accepted);
-            if (pending is null)
-            {
-                await Problems.WriteAsync(context, 503, "overloaded", "The write queue is full; retry later.", RetrySoon);
-                return;
-            }
-
-            try
-            {
-                // Not cancelled by the client: once queued, the batch is written; waiting is only for the answer.
-                write = await pending;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                await Problems.WriteAsync(context, 503, "store_unavailable", "The events could not be stored; retry later.", RetrySoon);
-                return;
-            }
+            await Problems.WriteAsync(context, writeError.Status, writeError.Code, writeError.Detail, RetrySoon);
+            return;
         }
 
         foreach (var rejection in result.Rejected)
@@ -163,7 +148,7 @@ internal sealed partial class IngestEndpoint(
             metrics.Rejected(rejection.Code);
         }
 
-        metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
+        metrics.Accepted(write!.Stored, write.DuplicateIndexes.Count);
         metrics.Redacted(result.Redacted);
         await WriteResponseAsync(context, write, result);
     }

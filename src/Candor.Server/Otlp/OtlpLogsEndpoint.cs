@@ -141,26 +141,11 @@ internal sealed class OtlpLogsEndpoint(
             return;
         }
 
-        var write = new WriteResult(0, []);
-        if (result.Accepted.Count > 0)
+        var (write, writeError) = await writer.WriteAsync(result.Accepted);
+        if (writeError is not null)
         {
-            var pending = writer.TryEnqueue(result.Accepted);
-            if (pending is null)
-            {
-                await OtlpResponses.ErrorAsync(context, enc, 503, "overloaded", "The write queue is full; retry later.", RetrySoon);
-                return;
-            }
-
-            try
-            {
-                // Not cancelled by the client: once queued, the batch is written; waiting is only for the answer.
-                write = await pending;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                await OtlpResponses.ErrorAsync(context, enc, 503, "store_unavailable", "The events could not be stored; retry later.", RetrySoon);
-                return;
-            }
+            await OtlpResponses.ErrorAsync(context, enc, writeError.Status, writeError.Code, writeError.Detail, RetrySoon);
+            return;
         }
 
         result.Rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
@@ -169,7 +154,7 @@ internal sealed class OtlpLogsEndpoint(
             metrics.Rejected(rejection.Code);
         }
 
-        metrics.Accepted(write.Stored, write.DuplicateIndexes.Count);
+        metrics.Accepted(write!.Stored, write.DuplicateIndexes.Count);
         metrics.Redacted(result.Redacted);
         otlpMetrics.Dropped(dropped);
         await OtlpResponses.SuccessAsync(context, enc, records, result.Rejected, dropped);
