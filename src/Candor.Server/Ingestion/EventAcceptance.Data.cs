@@ -103,6 +103,14 @@ internal sealed partial class EventAcceptance
             return RejectTooLong(field, max, ref e);
         }
 
+        // PostgreSQL's jsonb cannot hold U+0000 (the commit would fail for every event queued with this one) and
+        // DuckDB would keep it: refused, so both stores hold the same value, the one that was checked.
+        if (value.Contains('\0'))
+        {
+            e.Fail(RejectionCode.InvalidField, $"'data.{field.Name}' holds a NUL character.");
+            return false;
+        }
+
         if (_rules.Pii.TryFindFirst(value, out var kind))
         {
             if (!PiiGuard.Redacts(field.Classification))

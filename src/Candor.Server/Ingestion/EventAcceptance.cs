@@ -95,7 +95,8 @@ internal sealed partial class EventAcceptance
         e.Fail(RejectionCode.InvalidEnvelope, $"'{rule.WireName}' must be a string of at most {rule.MaxLength} characters.");
 
     /// <summary>Applies the PII rule of an envelope string to the value the reader has just put in
-    /// <paramref name="cache"/> (within its length): the value, its redaction, or a <c>pii_detected</c> failure.</summary>
+    /// <paramref name="cache"/> (within its length): the value, its redaction, an <c>invalid_envelope</c> failure for a character
+    /// <see cref="EnvelopeText"/> refuses, or a <c>pii_detected</c> failure.</summary>
     public void ScanEnvelopeString(EnvelopeString rule, CachedEnvelopeString cache, ref EventEnvelope e, out string? value)
     {
         value = cache.Value;
@@ -104,9 +105,22 @@ internal sealed partial class EventAcceptance
         if (!cache.Scanned)
         {
             cache.Scanned = true;
-            cache.Hit = _rules.Pii.TryFindFirst(cache.Value!, out var kind);
-            cache.Kind = kind;
+            // A refused character decides the verdict before the PII scan: the value is never stored.
+            cache.Forbidden = EnvelopeText.HasForbidden(cache.Value);
+            if (!cache.Forbidden)
+            {
+                cache.Hit = _rules.Pii.TryFindFirst(cache.Value!, out var kind);
+                cache.Kind = kind;
+            }
+
             cache.Redacted = cache.Hit && PiiGuard.Redacts(rule.Classification) ? _rules.Pii.Redact(cache.Value!) : null;
+        }
+
+        if (cache.Forbidden)
+        {
+            value = null;
+            e.Fail(RejectionCode.InvalidEnvelope, $"'{rule.WireName}' holds a control or bidirectional formatting character.");
+            return;
         }
 
         if (!cache.Hit)

@@ -136,6 +136,9 @@ internal sealed class CachedEnvelopeString
 
     public bool Scanned { get; set; }
 
+    /// <summary>Whether the value holds a character <see cref="EnvelopeText"/> refuses (set with the scan).</summary>
+    public bool Forbidden { get; set; }
+
     public bool Hit { get; set; }
 
     public string? Kind { get; set; }
@@ -171,6 +174,7 @@ internal sealed class CachedEnvelopeString
     {
         Value = value;
         Scanned = false;
+        Forbidden = false;
         Hit = false;
         Kind = null;
         Redacted = null;

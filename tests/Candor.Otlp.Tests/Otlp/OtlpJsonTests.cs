@@ -131,4 +131,25 @@ public sealed class OtlpJsonTests
         Assert.StartsWith(code + ": ", (string)status["message"]!, StringComparison.Ordinal);
         Assert.Empty(await collector.StoredAsync());
     }
+
+    [Fact]
+    public async Task A_resource_string_with_a_control_or_bidi_character_rejects_its_records_as_invalid_envelope()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        foreach (var value in new[] { "14\u0000.1", "14\u001b[2J", "14\r\nforged", "14\u202E" })
+        {
+            var resource = OtlpJson.Resource();
+            resource.Add(OtlpJson.Attribute("os.version", value));
+            var request = OtlpJson.Request(resource,
+                OtlpJson.Record(OtlpCatalog.Sync, attributes: [OtlpJson.Attribute("durationMs", 1), OtlpJson.Attribute("result", "success")]));
+
+            using var response = await collector.PostLogsAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), "application/json");
+
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(200 == (int)response.StatusCode, text);
+            Assert.Contains("invalid_envelope (1)", (string)JsonNode.Parse(text)!["partialSuccess"]!["errorMessage"]!, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await collector.StoredAsync());
+    }
 }
