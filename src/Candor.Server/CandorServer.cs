@@ -93,7 +93,14 @@ public static class CandorServer
         var metrics = new CandorMetrics();
         var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
         builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter);
-        builder.Services.AddOpenApi();
+        // The generator fills 'servers' from the request's Host and scheme; a document that echoes a header the client
+        // chose can be cached by a proxy and served to others with an attacker's host in it. Clients resolve the
+        // paths against the URL they fetched the document from.
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
         if (options.OtlpEndpoint is { } otlp)
         {
             // OTLP over HTTP (protobuf), the transport every collector and vendor accepts without HTTP/2. The

@@ -99,9 +99,9 @@ internal sealed partial class IngestEndpoint(
             return;
         }
 
-        if (!context.Request.HasJsonContentType())
+        if (!context.Request.HasJsonContentType() || !MediaTypes.IsUtf8(context.Request.ContentType))
         {
-            await Problems.WriteAsync(context, 415, "unsupported_media_type", "Content-Type must be application/json.");
+            await Problems.WriteAsync(context, 415, "unsupported_media_type", "Content-Type must be application/json, in UTF-8 (no charset, or charset=utf-8).");
             return;
         }
 

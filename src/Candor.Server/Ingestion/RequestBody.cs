@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 
@@ -92,6 +94,12 @@ internal static class RequestBody
                     return (null, TooLarge(limits.MaxDecompressedBytes, "decompressed"));
                 }
 
+                if (!EndsWithTrailerOf(raw.Span, plain.Span))
+                {
+                    plain.Dispose();
+                    return (null, InvalidGzip);
+                }
+
                 return (plain, null);
             }
             catch (InvalidDataException)
@@ -100,6 +108,15 @@ internal static class RequestBody
             }
         }
     }
+
+    /// <summary>Whether the body's last eight bytes are the gzip trailer (CRC-32 and length modulo 2^32, RFC 1952) of
+    /// everything decompressed. GZipStream stops without complaint at the end of a body cut inside the deflate data or
+    /// the trailer, and reads bytes after the member as if they were another member, so a cut body would reach the
+    /// JSON reader as a cut batch and a body with anything appended would pass. The body must be exactly one member
+    /// (what every HTTP client sends).</summary>
+    private static bool EndsWithTrailerOf(ReadOnlySpan<byte> gzip, ReadOnlySpan<byte> plain) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(gzip[^8..]) == Crc32.HashToUInt32(plain)
+        && BinaryPrimitives.ReadUInt32LittleEndian(gzip[^4..]) == (uint)plain.Length;
 
     private static readonly BatchError InvalidGzip = new(400, "invalid_gzip", "The body is not valid gzip data.");
 

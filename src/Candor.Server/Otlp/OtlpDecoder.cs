@@ -35,7 +35,8 @@ internal static class OtlpDecoder
             return OtlpEncoding.Protobuf;
         }
 
-        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) ? OtlpEncoding.Json : null;
+        // OTLP/JSON is UTF-8; a body declared in another charset is refused rather than read as UTF-8.
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) && Http.MediaTypes.IsUtf8(contentType) ? OtlpEncoding.Json : null;
     }
 
     public static (ExportLogsServiceRequest? Request, BatchError? Error) Decode(ReadOnlySpan<byte> body, OtlpEncoding encoding) =>
