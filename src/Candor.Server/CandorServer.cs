@@ -88,6 +88,11 @@ public static class CandorServer
             kestrel.AddServerHeader = false;
             // The ingestion endpoint enforces its own limits with problem details; Kestrel's must not be lower.
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxCompressedBytes + 1, 1024 * 1024);
+
+            // A body trickled in slower than this holds a connection and a buffer for nothing (the total time is
+            // bounded by the ingestion endpoints themselves: Limits:MaxBodySeconds).
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(
+                options.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
         ConfigureLogging(builder.Logging, options);
         var metrics = new CandorMetrics();

@@ -46,6 +46,24 @@ public sealed class CandorServerOptions
     /// <summary>How many seconds an event's time may be ahead of the collector's clock. Default 600.</summary>
     public int MaxClockSkewSeconds { get; set; } = 600;
 
+    /// <summary>The longest a request body may take to arrive, in seconds, however steadily it trickles in; past it the
+    /// request gets 408 <c>body_timeout</c>. Default 60 (a 1 MB body then needs about 17 KB/s).</summary>
+    public int MaxBodySeconds { get; set; } = 60;
+
+    /// <summary>The slowest a request body may arrive, in bytes per second, averaged after a 5-second grace period;
+    /// slower gets 408 <c>body_timeout</c> (Kestrel's minimum request body data rate). Default 1,024.</summary>
+    public int MinBodyBytesPerSecond { get; set; } = 1_024;
+
+    /// <summary>How many ingestion requests one client address may have in progress at once (IPv6 counted by its /64
+    /// prefix); more get 429 <c>too_many_concurrent_requests</c>. 0 turns the bound off. Default 64: an enterprise
+    /// NAT with many devices uploading at once stays under it, one client holding connections open does not.</summary>
+    public int MaxConcurrentRequestsPerAddress { get; set; } = 64;
+
+    /// <summary>How many ingestion requests one ingestion key may have in progress at once, from every address
+    /// together; more get 429 <c>too_many_concurrent_requests</c>. 0 turns the bound off. Default 256 (the write
+    /// queue's default capacity: more in flight would only wait for it).</summary>
+    public int MaxConcurrentRequestsPerKey { get; set; } = 256;
+
     /// <summary>How many batches may wait for the group commit before requests get 503. Default 256.</summary>
     public int WriteQueueCapacity { get; set; } = 256;
 
@@ -126,6 +144,10 @@ public sealed class CandorServerOptions
         Positive(errors, "Limits:MaxEventsPerBatch", MaxEventsPerBatch, 100_000);
         Positive(errors, "Limits:MaxEventAgeDays", MaxEventAgeDays, 3_650);
         Positive(errors, "Limits:MaxClockSkewSeconds", MaxClockSkewSeconds, 86_400);
+        Positive(errors, "Limits:MaxBodySeconds", MaxBodySeconds, 3_600);
+        Positive(errors, "Limits:MinBodyBytesPerSecond", MinBodyBytesPerSecond, 100_000_000);
+        NotNegative(errors, "Limits:MaxConcurrentRequestsPerAddress", MaxConcurrentRequestsPerAddress, 100_000);
+        NotNegative(errors, "Limits:MaxConcurrentRequestsPerKey", MaxConcurrentRequestsPerKey, 100_000);
         Positive(errors, "WriteQueueCapacity", WriteQueueCapacity, 100_000);
         Positive(errors, "MaxEventsPerCommit", MaxEventsPerCommit, 10_000_000);
         if (RateLimitEventsPerSecond < 0 || (RateLimitEventsPerSecond > 0 && RateLimitEventsPerSecond < MaxEventsPerBatch))
@@ -150,6 +172,14 @@ public sealed class CandorServerOptions
         }
 
         return errors;
+    }
+
+    private static void NotNegative(List<string> errors, string name, long value, long max)
+    {
+        if (value < 0 || value > max)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: must be between 0 (off) and {max}, not {value}."));
+        }
     }
 
     private static void Positive(List<string> errors, string name, long value, long max)

@@ -46,18 +46,24 @@ internal static class CollectorServices
             MaxEventsPerBatch = options.MaxEventsPerBatch,
             MaxEventAge = TimeSpan.FromDays(options.MaxEventAgeDays),
             MaxClockSkew = TimeSpan.FromSeconds(options.MaxClockSkewSeconds),
+            MaxBodyTime = TimeSpan.FromSeconds(options.MaxBodySeconds),
+            MaxConcurrentRequestsPerAddress = options.MaxConcurrentRequestsPerAddress,
+            MaxConcurrentRequestsPerKey = options.MaxConcurrentRequestsPerKey,
         });
+        services.AddSingleton(sp => new IngestionAdmission(sp.GetRequiredService<IngestionLimits>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Ingestion")));
         services.AddSingleton(sp => new GroupCommitWriter(store, options.WriteQueueCapacity, options.MaxEventsPerCommit, metrics,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Ingestion")));
         services.AddSingleton(sp => new IngestEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
             sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
-            sp.GetRequiredService<GroupCommitWriter>(), metrics, time, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server")));
+            sp.GetRequiredService<GroupCommitWriter>(), sp.GetRequiredService<IngestionAdmission>(), metrics, time,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server")));
 
         // OTLP logs (/v1/logs): the ingestion path's services, and its own metric.
         services.AddSingleton(new OtlpMetrics(metrics));
         services.AddSingleton(sp => new OtlpLogsEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
             sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
-            sp.GetRequiredService<GroupCommitWriter>(), metrics, sp.GetRequiredService<OtlpMetrics>(), time));
+            sp.GetRequiredService<GroupCommitWriter>(), sp.GetRequiredService<IngestionAdmission>(), metrics, sp.GetRequiredService<OtlpMetrics>(), time));
 
         // Tenants.
         services.AddSingleton(sp => new TenantService(store, time, f => catalogs.TryGet(f, out _), sp.GetRequiredService<CredentialResolver>()));

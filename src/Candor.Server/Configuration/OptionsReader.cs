@@ -14,7 +14,8 @@ internal static class OptionsReader
     public static readonly string[] Keys =
     [
         "Urls", "Data", "Store", "CatalogRoot", "OperatorToken", "Limits:MaxCompressedBytes", "Limits:MaxDecompressedBytes",
-        "Limits:MaxEventsPerBatch", "Limits:MaxEventAgeDays", "Limits:MaxClockSkewSeconds", "WriteQueueCapacity",
+        "Limits:MaxEventsPerBatch", "Limits:MaxEventAgeDays", "Limits:MaxClockSkewSeconds", "Limits:MaxBodySeconds",
+        "Limits:MinBodyBytesPerSecond", "Limits:MaxConcurrentRequestsPerAddress", "Limits:MaxConcurrentRequestsPerKey", "WriteQueueCapacity",
         "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "OtlpEndpoint",
         "LogFormat", "LogLevel",
     ];
@@ -32,6 +33,10 @@ internal static class OptionsReader
         o.MaxEventsPerBatch = Int(config, "Limits:MaxEventsPerBatch", o.MaxEventsPerBatch, errors);
         o.MaxEventAgeDays = Int(config, "Limits:MaxEventAgeDays", o.MaxEventAgeDays, errors);
         o.MaxClockSkewSeconds = Int(config, "Limits:MaxClockSkewSeconds", o.MaxClockSkewSeconds, errors);
+        o.MaxBodySeconds = Int(config, "Limits:MaxBodySeconds", o.MaxBodySeconds, errors);
+        o.MinBodyBytesPerSecond = Int(config, "Limits:MinBodyBytesPerSecond", o.MinBodyBytesPerSecond, errors);
+        o.MaxConcurrentRequestsPerAddress = Int(config, "Limits:MaxConcurrentRequestsPerAddress", o.MaxConcurrentRequestsPerAddress, errors);
+        o.MaxConcurrentRequestsPerKey = Int(config, "Limits:MaxConcurrentRequestsPerKey", o.MaxConcurrentRequestsPerKey, errors);
         o.WriteQueueCapacity = Int(config, "WriteQueueCapacity", o.WriteQueueCapacity, errors);
         o.MaxEventsPerCommit = Int(config, "MaxEventsPerCommit", o.MaxEventsPerCommit, errors);
         o.RateLimitEventsPerSecond = Int(config, "RateLimitEventsPerSecond", o.RateLimitEventsPerSecond, errors);

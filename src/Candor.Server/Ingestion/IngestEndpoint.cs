@@ -18,7 +18,7 @@ namespace Candor.Server.Ingestion;
 
 /// <summary><c>POST /v1/events</c>: authenticate the ingestion key, check the tenant's policy, read the body within
 /// the limits, validate every event, store the accepted ones durably through the group commit, and answer with
-/// what happened to each. The client's address is never read. One per collector, created with its dependencies;
+/// what happened to each. The client's address is read only by the per-address concurrency bound (IngestionAdmission), never stored or logged. One per collector, created with its dependencies;
 /// thread-safe. The ingestion key is checked here, on the request's own path, rather than by an authentication
 /// scheme: one cached lookup, nothing else per batch.</summary>
 internal sealed partial class IngestEndpoint(
@@ -29,6 +29,7 @@ internal sealed partial class IngestEndpoint(
     PiiGuard pii,
     TenantRateLimiter rateLimiter,
     GroupCommitWriter writer,
+    IngestionAdmission admission,
     CandorMetrics metrics,
     TimeProvider time,
     ILogger logger)
@@ -45,6 +46,7 @@ internal sealed partial class IngestEndpoint(
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -61,13 +63,6 @@ internal sealed partial class IngestEndpoint(
         {
             // The client went away; there is no one to answer.
         }
-        catch (BadHttpRequestException ex)
-        {
-            if (!context.Response.HasStarted)
-            {
-                await Problems.WriteAsync(context, ex.StatusCode, Problems.CodeFor(ex.StatusCode), "The request body could not be read.");
-            }
-        }
 
         metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
@@ -75,6 +70,13 @@ internal sealed partial class IngestEndpoint(
     private async Task HandleCoreAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
+        if (admission.TryEnterAddress(context, out var addressSlot) is { } busyAddress)
+        {
+            await Problems.WriteAsync(context, busyAddress.Status, busyAddress.Code, busyAddress.Detail, IngestionAdmission.RetryAfter);
+            return;
+        }
+
+        using var heldAddress = addressSlot;
         var principal = await credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
         if (principal is null)
         {
@@ -82,6 +84,13 @@ internal sealed partial class IngestEndpoint(
             return;
         }
 
+        if (admission.TryEnterKey(principal.CredentialId, out var keySlot) is { } busyKey)
+        {
+            await Problems.WriteAsync(context, busyKey.Status, busyKey.Code, busyKey.Detail, IngestionAdmission.RetryAfter);
+            return;
+        }
+
+        using var heldKey = keySlot;
         var tenant = principal.Tenant;
         if (!catalogs.TryGet(tenant.Family, out var catalog))
         {
@@ -106,7 +115,13 @@ internal sealed partial class IngestEndpoint(
         }
 
         BatchResult result;
-        var (body, error) = await RequestBody.ReadAsync(context.Request, limits, ct);
+        var (body, error) = await admission.ReadBodyAsync(context);
+        if (ReferenceEquals(error, IngestionAdmission.ClientGone))
+        {
+            context.Abort();
+            return;
+        }
+
         if (error is not null)
         {
             await Problems.WriteAsync(context, error.Status, error.Code, error.Detail);

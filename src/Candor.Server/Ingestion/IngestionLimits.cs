@@ -16,6 +16,15 @@ internal sealed record IngestionLimits
     /// <summary>How far ahead of the collector's clock an event's time may be before <c>in_future</c>.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The longest a request body may take to arrive.</summary>
+    public TimeSpan MaxBodyTime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Requests one client address (an IPv6 /64) may have in progress at once; 0 for no bound.</summary>
+    public int MaxConcurrentRequestsPerAddress { get; init; } = 64;
+
+    /// <summary>Requests one ingestion key may have in progress at once; 0 for no bound.</summary>
+    public int MaxConcurrentRequestsPerKey { get; init; } = 256;
+
     /// <summary>A cap on string fields whose definition gives no maximum length.</summary>
     public int DefaultMaxStringLength { get; init; } = 255;
 }

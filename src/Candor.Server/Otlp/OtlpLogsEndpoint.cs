@@ -19,7 +19,7 @@ namespace Candor.Server.Otlp;
 /// scan, deduplication and durable group commit as <c>/v1/events</c> (docs/otlp.md). Answers in the request's
 /// encoding: 200 with <c>partial_success</c> naming the rejection codes, or an OTLP error status (a
 /// <c>google.rpc.Status</c> whose message starts with the collector's problem code) with <c>Retry-After</c> where a
-/// retry helps. The client's address is never read. One per collector; thread-safe.</summary>
+/// retry helps. The client's address is read only by the per-address concurrency bound (IngestionAdmission), never stored or logged. One per collector; thread-safe.</summary>
 internal sealed class OtlpLogsEndpoint(
     CredentialResolver credentials,
     CatalogRegistry catalogs,
@@ -28,6 +28,7 @@ internal sealed class OtlpLogsEndpoint(
     PiiGuard pii,
     TenantRateLimiter rateLimiter,
     GroupCommitWriter writer,
+    IngestionAdmission admission,
     CandorMetrics metrics,
     OtlpMetrics otlpMetrics,
     TimeProvider time)
@@ -44,6 +45,7 @@ internal sealed class OtlpLogsEndpoint(
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden)
+            .Produces(StatusCodes.Status408RequestTimeout)
             .Produces(StatusCodes.Status413PayloadTooLarge)
             .Produces(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status429TooManyRequests)
@@ -61,13 +63,6 @@ internal sealed class OtlpLogsEndpoint(
         {
             // The client went away; there is no one to answer.
         }
-        catch (BadHttpRequestException ex)
-        {
-            if (!context.Response.HasStarted)
-            {
-                await OtlpResponses.ErrorAsync(context, encoding, ex.StatusCode, Http.Problems.CodeFor(ex.StatusCode), "The request body could not be read.");
-            }
-        }
 
         metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
@@ -75,6 +70,13 @@ internal sealed class OtlpLogsEndpoint(
     private async Task HandleCoreAsync(HttpContext context, OtlpEncoding? encoding)
     {
         var ct = context.RequestAborted;
+        if (admission.TryEnterAddress(context, out var addressSlot) is { } busyAddress)
+        {
+            await OtlpResponses.ErrorAsync(context, encoding, busyAddress.Status, busyAddress.Code, busyAddress.Detail, IngestionAdmission.RetryAfter);
+            return;
+        }
+
+        using var heldAddress = addressSlot;
         var principal = await credentials.ResolveAsync(context.Request, CredentialKind.Ingestion, ct);
         if (principal is null)
         {
@@ -82,6 +84,13 @@ internal sealed class OtlpLogsEndpoint(
             return;
         }
 
+        if (admission.TryEnterKey(principal.CredentialId, out var keySlot) is { } busyKey)
+        {
+            await OtlpResponses.ErrorAsync(context, encoding, busyKey.Status, busyKey.Code, busyKey.Detail, IngestionAdmission.RetryAfter);
+            return;
+        }
+
+        using var heldKey = keySlot;
         var tenant = principal.Tenant;
         if (!catalogs.TryGet(tenant.Family, out var catalog))
         {
@@ -104,7 +113,13 @@ internal sealed class OtlpLogsEndpoint(
             return;
         }
 
-        var (body, readError) = await RequestBody.ReadAsync(context.Request, limits, ct);
+        var (body, readError) = await admission.ReadBodyAsync(context);
+        if (ReferenceEquals(readError, IngestionAdmission.ClientGone))
+        {
+            context.Abort();
+            return;
+        }
+
         if (readError is not null)
         {
             await OtlpResponses.ErrorAsync(context, enc, readError.Status, readError.Code, readError.Detail);

@@ -1,49 +1,64 @@
-using System.Net.Sockets;
 using System.Text;
+using Candor.Server.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Candor.Server.Tests.Http;
 
-public sealed class MalformedTransportTests(ITestOutputHelper output)
+/// <summary>Malformed framing and clients that go away, against a real collector: a chunk size that overflows is a
+/// 400 with one log line and no stack trace; a reset mid-body is a debug line, not a failure.</summary>
+public sealed class MalformedTransportTests
 {
-    [Fact]
-    public async Task Probe()
+    public static TheoryData<string> Paths() => ["/v1/events", "/v1/logs"];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Chunk_size_that_overflows_gets_400_and_one_log_line_without_a_stack_trace(string path)
     {
         await using var server = await TestServer.StartAsync();
         var tenant = await server.CreateTenantAsync();
-        var bodyStart = Encoding.UTF8.GetBytes(Events.Batch(Events.Valid()));
-        foreach (var chunk in new[] { "FFFFFFFFFFFFFFFFFFFF\r\n", "zz\r\n" })
+        using var raw = await RawHttp.ConnectAsync(server.Handle.Address);
+
+        await raw.SendAsync(RawHttp.Head(path, tenant.IngestionKey, "Transfer-Encoding: chunked\r\n") + "5\r\n{\"a\":\r\nFFFFFFFFFFFFFFFFFFFF\r\n");
+        var (status, text) = await raw.ReadResponseAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(status == 400, text);
+        Assert.Contains("bad_request", text, StringComparison.Ordinal);
+        var logged = server.Logs.ToArray();
+        Assert.Single(logged, l => l.Contains("could not be read", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)
+            || l.StartsWith("Warning", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task Client_that_resets_mid_body_is_logged_at_debug_not_as_a_failure(string path)
+    {
+        await using var server = await TestServer.StartAsync();
+        var tenant = await server.CreateTenantAsync();
+        using (var raw = await RawHttp.ConnectAsync(server.Handle.Address))
         {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync(server.Handle.Address.Host, server.Handle.Address.Port);
-            var stream = tcp.GetStream();
-            var head = $"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tenant.IngestionKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{{\"a\":\r\n{chunk}";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-            var buffer = new byte[4096];
-            var n = await stream.ReadAsync(buffer);
-            output.WriteLine(Encoding.ASCII.GetString(buffer, 0, n));
+            await raw.SendAsync(RawHttp.Head(path, tenant.IngestionKey, "Content-Length: 5000\r\n"));
+            await raw.SendAsync(Encoding.UTF8.GetBytes(Events.Batch(Events.Valid()))[..100]);
+            await WaitUntilAsync(() => server.Handle.Services.GetRequiredService<IngestionAdmission>().InProgressByAddress == 1);
+            raw.Reset();
         }
 
-        using (var tcp = new TcpClient())
+        await WaitUntilAsync(() => server.Logs.Any(l => l.Contains("went away", StringComparison.Ordinal)));
+        var logged = server.Logs.ToArray();
+        Assert.StartsWith("Debug", Assert.Single(logged, l => l.Contains("went away", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain(logged, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)
+            || l.StartsWith("Information", StringComparison.Ordinal));
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
         {
-            await tcp.ConnectAsync(server.Handle.Address.Host, server.Handle.Address.Port);
-            var stream = tcp.GetStream();
-            var head = $"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tenant.IngestionKey}\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-            await stream.WriteAsync(bodyStart.AsMemory(0, 50));
-            await Task.Delay(300);
-            tcp.Client.LingerState = new LingerOption(true, 0);
-            tcp.Client.Close();
+            await Task.Delay(50);
         }
 
-        await Task.Delay(1000);
-        foreach (var line in server.Logs)
-        {
-            if (!line.StartsWith("Trace", StringComparison.Ordinal))
-            {
-                output.WriteLine(line);
-            }
-        }
+        Assert.True(condition(), "The condition did not become true within 10 s.");
     }
 }
