@@ -43,7 +43,7 @@ public sealed partial class DuckDbStore : ICandorStore
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
         var path = options.ResolveFilePath();
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        MakePrivate(path);
         var builder = new DuckDBConnectionStringBuilder { DataSource = path };
         var connection = new DuckDBConnection(builder.ConnectionString);
         try
@@ -56,7 +56,33 @@ public sealed partial class DuckDbStore : ICandorStore
             throw new InvalidOperationException($"Cannot open the DuckDB store '{path}': {ex.Message}", ex);
         }
 
+        MakePrivate(path);
         return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider));
+    }
+
+    /// <summary>The data folder 0700 and the database and its write-ahead log 0600: events are readable by the
+    /// collector's user only, whatever the umask. Before the open, the folder is created (or tightened) so that no file
+    /// DuckDB creates in it is ever reachable by another user; after it, the files DuckDB created with the umask's
+    /// mode are tightened too. Nothing to do on Windows, where the folder inherits its parent's ACL.</summary>
+    private static void MakePrivate(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Directory.CreateDirectory(folder, owner | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(folder, owner | UnixFileMode.UserExecute);
+        foreach (var file in new[] { path, path + ".wal" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, owner);
+            }
+        }
     }
 
     /// <inheritdoc />

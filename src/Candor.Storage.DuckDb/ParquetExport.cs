@@ -9,18 +9,19 @@ namespace Candor.Storage.DuckDb;
 /// stored envelope; <c>data</c> is the event's JSON object as text.</summary>
 public static class ParquetExport
 {
-    /// <summary>Writes <paramref name="events"/> to <paramref name="output"/> as Parquet (zstd-compressed), using
-    /// <paramref name="workFolder"/> for the temporary database and file, which are removed afterwards.</summary>
+    /// <summary>Writes <paramref name="events"/> to <paramref name="output"/> as Parquet (zstd-compressed). The temporary
+    /// database and file live in a folder created fresh for this export, readable by this user only (0700 on Unix), and
+    /// removed with everything in it afterwards: inside <paramref name="workFolder"/> when given, else in the system's
+    /// temporary folder. A fixed, shared folder would let another local user pre-create it or read the export.</summary>
     /// <returns>How many events were written.</returns>
-    public static async Task<long> WriteAsync(IAsyncEnumerable<StoredEvent> events, Stream output, string workFolder,
+    public static async Task<long> WriteAsync(IAsyncEnumerable<StoredEvent> events, Stream output, string? workFolder = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(output);
-        Directory.CreateDirectory(workFolder);
-        var name = "candor-export-" + Guid.NewGuid().ToString("N");
-        var database = Path.Combine(workFolder, name + ".duckdb");
-        var parquet = Path.Combine(workFolder, name + ".parquet");
+        var folder = CreatePrivateFolder(workFolder);
+        var database = Path.Combine(folder, "export.duckdb");
+        var parquet = Path.Combine(folder, "export.parquet");
         try
         {
             long count = 0;
@@ -62,18 +63,44 @@ public static class ParquetExport
         }
         finally
         {
-            foreach (var path in new[] { parquet, database, database + ".wal" })
+            try
             {
-                try
-                {
-                    File.Delete(path);
-                }
-                catch (IOException)
-                {
-                    // A leftover temporary file is harmless; the export itself succeeded or already failed.
-                }
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover private folder is harmless; the export itself succeeded or already failed.
             }
         }
+    }
+
+    /// <summary>A new folder only this user can enter. <see cref="Directory.CreateTempSubdirectory"/> creates it
+    /// 0700 and fails rather than reuse an existing one; under a given parent a random name is created 0700, and
+    /// refused if it exists (the name cannot be guessed, so it existing means it was not ours).</summary>
+    private static string CreatePrivateFolder(string? parent)
+    {
+        if (parent is null)
+        {
+            return Directory.CreateTempSubdirectory("candor-export-").FullName;
+        }
+
+        Directory.CreateDirectory(parent);
+        var folder = Path.Combine(parent, "candor-export-" + Guid.NewGuid().ToString("N"));
+        if (Directory.Exists(folder))
+        {
+            throw new IOException($"The export folder '{folder}' exists already.");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return folder;
     }
 
     private static void Execute(DuckDBConnection connection, string sql)

@@ -56,8 +56,7 @@ internal static partial class AdminEndpoints
             if (format == "parquet")
             {
                 context.Response.ContentType = "application/vnd.apache.parquet";
-                written.Value = await ParquetExport.WriteAsync(events, context.Response.Body, Path.Combine(Path.GetTempPath(), "candor-exports"),
-                    context.RequestAborted);
+                written.Value = await ParquetExport.WriteAsync(events, context.Response.Body, workFolder: null, context.RequestAborted);
             }
             else
             {
