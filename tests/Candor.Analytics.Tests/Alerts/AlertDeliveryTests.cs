@@ -53,7 +53,8 @@ public sealed class AlertDeliveryTests
         Assert.Single(await alerts.RaiseAsync(tenant, [Finding(true), Finding(false) with { Kind = "duration_p95" }]));
         Assert.Empty(await alerts.RaiseAsync(tenant, [Finding(true)])); // the same finding again: no second alert
 
-        using var http = new HttpClient();
+        // The receiver is on loopback, which deliveries refuse unless the operator's allowlist names it.
+        using var http = Receivers.Client(["127.0.0.1"]);
         Assert.Equal(0, await alerts.DeliverDueAsync(http)); // 503: attempt 1, next in 5 s
         Assert.Equal(0, await alerts.DeliverDueAsync(http)); // not due yet: no request
         Assert.Equal(1, calls);
