@@ -9,10 +9,14 @@ internal static class Secrets
 {
     public const string IngestionPrefix = "cik_";
     public const string AdminPrefix = "cat_";
+    public const string OperatorPrefix = "cot_";
 
     public static string NewIngestionKey() => IngestionPrefix + Random();
 
     public static string NewAdminToken() => AdminPrefix + Random();
+
+    /// <summary>A new operator token (<c>candor token generate</c>): 47 characters, above the 32 required.</summary>
+    public static string NewOperatorToken() => OperatorPrefix + Random();
 
     public static string Hash(string secret)
     {
