@@ -14,17 +14,6 @@ internal static class WebhookSignature
     /// <summary>The header that carries the signature.</summary>
     public const string HeaderName = "Candor-Signature";
 
-    /// <summary>What every signing secret starts with, so that a leaked one is recognisable.</summary>
-    public const string SecretPrefix = "whsec_";
-
-    /// <summary>A new signing secret: 256 random bits.</summary>
-    public static string NewSecret()
-    {
-        Span<byte> bytes = stackalloc byte[32];
-        RandomNumberGenerator.Fill(bytes);
-        return SecretPrefix + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
-
     /// <summary>The header value for <paramref name="body"/> sent at <paramref name="at"/>.</summary>
     public static string Header(string secret, DateTimeOffset at, ReadOnlySpan<byte> body)
     {

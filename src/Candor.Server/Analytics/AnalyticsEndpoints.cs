@@ -238,7 +238,8 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        var secret = await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, context.RequestAborted);
+        var secret = Secrets.NewWebhookSigningSecret();
+        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, secret, context.RequestAborted);
         var masked = WebhookUrl.Masked(url);
         await audit.RecordAsync(principal, "alerts.webhook_set", url.Host, null, new { url = masked }, context.RequestAborted);
 
@@ -255,7 +256,7 @@ internal static class AnalyticsEndpoints
         }
 
         var before = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
-        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, null, context.RequestAborted);
+        await service.Alerts.RemoveWebhookAsync(principal.Tenant.Id, context.RequestAborted);
         if (before is not null)
         {
             await audit.RecordAsync(principal, "alerts.webhook_removed", before.Host, new { url = WebhookUrl.Masked(before) }, null,

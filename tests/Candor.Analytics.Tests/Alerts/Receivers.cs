@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Candor.Analytics.Alerts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,6 +26,18 @@ internal static class Receivers
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address + "/hook"));
+    }
+
+    /// <summary>A receiver that answers 200 and counts the requests it gets.</summary>
+    public static async Task<(WebApplication App, Uri Url, StrongBox<int> Calls)> StartCountingAsync()
+    {
+        var calls = new StrongBox<int>();
+        var (app, url) = await StartAsync(_ =>
+        {
+            Interlocked.Increment(ref calls.Value);
+            return Task.CompletedTask;
+        });
+        return (app, url, calls);
     }
 
     /// <summary>Resolves each of <paramref name="names"/> to 127.0.0.1; any other name fails as an unknown host would.</summary>

@@ -25,12 +25,7 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task A_name_that_resolves_to_loopback_is_refused_and_nothing_is_sent()
     {
-        var calls = 0;
-        var (app, url) = await Receivers.StartAsync(c =>
-        {
-            Interlocked.Increment(ref calls);
-            return Task.CompletedTask;
-        });
+        var (app, url, calls) = await Receivers.StartCountingAsync();
         await using var _ = app;
         using var webhooks = Receivers.Client([], "hooks.innocent.example");
 
@@ -43,7 +38,7 @@ public sealed class WebhookDeliveryTests
             Assert.Equal("refused: the address is not public and not on the operator's webhook allowlist.", error);
         }
 
-        Assert.Equal(0, calls);
+        Assert.Equal(0, calls.Value);
         Assert.NotNull(webhooks.RefusalOf(url)); // a literal internal address is refused when the webhook is set
         Assert.Null(webhooks.RefusalOf(Receivers.WithHost(url, "hooks.innocent.example"))); // a name is judged when resolved
     }
@@ -51,12 +46,7 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task A_host_the_allowlist_names_is_delivered_to_but_its_redirect_to_an_address_it_does_not_name_is_not_followed()
     {
-        var elsewhere = 0;
-        var (target, targetUrl) = await Receivers.StartAsync(c =>
-        {
-            Interlocked.Increment(ref elsewhere);
-            return Task.CompletedTask;
-        });
+        var (target, targetUrl, elsewhere) = await Receivers.StartCountingAsync();
         await using var _ = target;
         var (app, url) = await Receivers.StartAsync(c =>
         {
@@ -70,7 +60,7 @@ public sealed class WebhookDeliveryTests
         var error = await webhooks.PostAsync(Receivers.WithHost(url, "chat.corp.example"), Body, "t=0,v1=0", default);
 
         Assert.Equal("failed: HTTP 307 (redirects are not followed).", error);
-        Assert.Equal(0, elsewhere);
+        Assert.Equal(0, elsewhere.Value);
     }
 
     [Fact]
@@ -107,18 +97,18 @@ public sealed class WebhookDeliveryTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var alerts = new AlertStore(store.Analytics, clock);
         var tenant = Guid.NewGuid();
-        var secret = await alerts.SetWebhookAsync(tenant, url);
-        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        const string secret = "whsec_receiver-test-secret";
+        await alerts.SetWebhookAsync(tenant, url, secret);
         await alerts.RaiseAsync(tenant, [Finding("p.sig")]);
         using var webhooks = Receivers.Client(["127.0.0.1"]);
 
         Assert.Equal(1, await alerts.DeliverDueAsync(webhooks));
 
         var (signature, body) = Assert.Single(received);
-        Assert.True(Verify(secret!, signature, body, clock.GetUtcNow()));
-        Assert.False(Verify(secret!, signature, [.. body, (byte)' '], clock.GetUtcNow())); // a changed body
-        Assert.False(Verify(await alerts.SetWebhookAsync(tenant, url) ?? "", signature, body, clock.GetUtcNow())); // another secret
-        Assert.False(Verify(secret!, signature, body, clock.GetUtcNow().AddMinutes(6))); // replayed after the window
+        Assert.True(Verify(secret, signature, body, clock.GetUtcNow()));
+        Assert.False(Verify(secret, signature, [.. body, (byte)' '], clock.GetUtcNow())); // a changed body
+        Assert.False(Verify("whsec_another-secret", signature, body, clock.GetUtcNow()));
+        Assert.False(Verify(secret, signature, body, clock.GetUtcNow().AddMinutes(6))); // replayed after the window
     }
 
     /// <summary>What docs/security.md tells a receiver to do, written independently of the signing code.</summary>
@@ -158,8 +148,8 @@ public sealed class WebhookDeliveryTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var alerts = new AlertStore(store.Analytics, clock);
         var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
-        await alerts.SetWebhookAsync(a, slowUrl);
-        await alerts.SetWebhookAsync(b, fastUrl);
+        await alerts.SetWebhookAsync(a, slowUrl, "whsec_a");
+        await alerts.SetWebhookAsync(b, fastUrl, "whsec_b");
         await alerts.RaiseAsync(a, [Finding("p.a")]); // A's alert is older, so a sequential round would post it first
         clock.Advance(TimeSpan.FromSeconds(1));
         await alerts.RaiseAsync(b, [Finding("p.b")]);
