@@ -7,6 +7,7 @@ using Candor.Cli.Health;
 using Candor.Cli.LoadGen;
 using Candor.Cli.Serve;
 using Candor.Cli.Tenants;
+using Candor.Cli.Tokens;
 using Candor.Cli.Viewer;
 
 var root = new RootCommand(
@@ -16,6 +17,7 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CatalogCommands.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(TenantCommands.Create());
+root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(LoadGenCommand.Create());
 root.Subcommands.Add(ViewerCommand.Create());
 root.Subcommands.Add(PrivacyCommands.Create());

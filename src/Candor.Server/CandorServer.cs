@@ -1,3 +1,4 @@
+using Candor.Server.Access;
 using Candor.Server.Admin;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
@@ -128,6 +129,7 @@ public static class CandorServer
 
         // Authentication runs only for endpoints whose policy names a scheme (none is the default), so the
         // ingestion path, which declares no authorisation, passes through both.
+        app.UseAuthenticationThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
         IngestEndpoint.Map(app);

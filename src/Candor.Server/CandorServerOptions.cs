@@ -27,9 +27,43 @@ public sealed class CandorServerOptions
     /// selects one by its id. Default empty.</summary>
     public IList<CompiledCatalog> Catalogs { get; } = [];
 
-    /// <summary>The secret that authorises the operator endpoints (<c>/v1/operator/...</c>); null disables them.
-    /// Default null.</summary>
+    /// <summary>The secret that authorises the operator endpoints (<c>/v1/operator/...</c>); null disables them. At
+    /// least <see cref="MinimumOperatorTokenLength"/> characters (<c>candor token generate</c> makes one). Default null.</summary>
     public string? OperatorToken { get; set; }
+
+    /// <summary>The shortest operator token accepted: 32 characters.</summary>
+    public const int MinimumOperatorTokenLength = 32;
+
+    /// <summary>Host names, IP addresses or CIDR ranges that alert webhooks may reach although they are not public
+    /// (an on-premises install naming its own chat server, for instance); everything else that is loopback,
+    /// link-local, private, unique-local, multicast or otherwise not globally routable is refused. Default empty.</summary>
+    public IList<string> WebhookAllowlist { get; } = [];
+
+    /// <summary>How many tenants' webhooks alerts are posted to at once. Default 8.</summary>
+    public int AlertDeliveryParallelism { get; set; } = 8;
+
+    /// <summary>How long one webhook delivery may take, in seconds, connecting included. Default 10.</summary>
+    public int AlertDeliveryTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How webhook host names are resolved; null for the system's DNS. Tests pass their own.</summary>
+    internal Candor.Analytics.Alerts.WebhookResolver? WebhookResolver { get; set; }
+
+    /// <summary>Failed authentications one source address (an IPv6 address by its /64) may make within
+    /// <see cref="ThrottleWindowSeconds"/> before further unknown credentials from it get 429. Chosen so that an
+    /// enterprise NAT, behind which many devices share an address, does not reach it in normal use; credentials this
+    /// collector has seen valid are never throttled. Default 300.</summary>
+    public int ThrottleFailuresPerAddress { get; set; } = 300;
+
+    /// <summary>Failed authentications with the same credential prefix (its first 12 characters) within
+    /// <see cref="ThrottleWindowSeconds"/> before further attempts with that prefix get 429. Default 30.</summary>
+    public int ThrottleFailuresPerPrefix { get; set; } = 30;
+
+    /// <summary>The window over which failed authentications are counted, in seconds. Default 60.</summary>
+    public int ThrottleWindowSeconds { get; set; } = 60;
+
+    /// <summary>How many valid credentials are cached; when full the least recently used are evicted. Unknown
+    /// credentials are cached apart, so they never push a valid one out. Default 10,000.</summary>
+    public int CredentialCacheEntries { get; set; } = 10_000;
 
     /// <summary>The largest request body read from the network, in bytes. Default 1,000,000.</summary>
     public long MaxCompressedBytes { get; set; } = 1_000_000;
@@ -129,10 +163,26 @@ public sealed class CandorServerOptions
             errors.Add($"CatalogRoot: folder '{CatalogRoot}' does not exist.");
         }
 
-        if (OperatorToken is { Length: < 16 })
+        if (OperatorToken is { Length: < MinimumOperatorTokenLength })
         {
-            errors.Add("OperatorToken: must be at least 16 characters.");
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"OperatorToken: must be at least {MinimumOperatorTokenLength} characters (it has {OperatorToken.Length}); 'candor token generate' prints a new one."));
         }
+
+        foreach (var entry in WebhookAllowlist)
+        {
+            if (Candor.Analytics.Alerts.WebhookAddressFilter.Error(entry) is { } allowlistError)
+            {
+                errors.Add("Alerts:WebhookAllowlist: " + allowlistError);
+            }
+        }
+
+        Positive(errors, "Alerts:DeliveryParallelism", AlertDeliveryParallelism, 256);
+        Positive(errors, "Alerts:DeliveryTimeoutSeconds", AlertDeliveryTimeoutSeconds, 300);
+        Positive(errors, "Throttle:FailuresPerAddress", ThrottleFailuresPerAddress, 1_000_000);
+        Positive(errors, "Throttle:FailuresPerPrefix", ThrottleFailuresPerPrefix, 1_000_000);
+        Positive(errors, "Throttle:WindowSeconds", ThrottleWindowSeconds, 86_400);
+        Positive(errors, "CredentialCacheEntries", CredentialCacheEntries, 10_000_000);
 
         Positive(errors, "Limits:MaxCompressedBytes", MaxCompressedBytes, int.MaxValue / 2);
         Positive(errors, "Limits:MaxDecompressedBytes", MaxDecompressedBytes, int.MaxValue / 2);

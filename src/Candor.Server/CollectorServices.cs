@@ -1,3 +1,4 @@
+using Candor.Analytics.Alerts;
 using Candor.Core.Privacy;
 using Candor.Server.Access;
 using Candor.Server.Analytics;
@@ -30,7 +31,14 @@ internal static class CollectorServices
         services.AddSingleton(time);
         services.AddSingleton(store);
         services.AddSingleton(catalogs);
-        services.AddSingleton(new CredentialResolver(store, time, cacheTtl));
+        var throttle = new AuthenticationThrottle(new AuthenticationThrottleOptions
+        {
+            FailuresPerAddress = options.ThrottleFailuresPerAddress,
+            FailuresPerPrefix = options.ThrottleFailuresPerPrefix,
+            Window = TimeSpan.FromSeconds(options.ThrottleWindowSeconds),
+        }, time);
+        services.AddSingleton(throttle);
+        services.AddSingleton(new CredentialResolver(store, time, cacheTtl, throttle, options.CredentialCacheEntries));
         services.AddSingleton(new PolicyService(store, catalogs, time, cacheTtl));
         services.AddSingleton(new AuditLog(store, time));
         services.AddCandorAccess();
@@ -76,8 +84,11 @@ internal static class CollectorServices
         // Analytics, when the store offers it.
         if (store is IAnalyticsStore analyticsStore)
         {
+            // A factory, so that the container disposes the client with the collector.
+            services.AddSingleton(_ => new WebhookClient(new WebhookAddressFilter(options.WebhookAllowlist), options.WebhookResolver,
+                TimeSpan.FromSeconds(options.AlertDeliveryTimeoutSeconds)));
             services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
-                sp.GetRequiredService<ILogger<AnalyticsService>>()));
+                sp.GetRequiredService<WebhookClient>(), options.AlertDeliveryParallelism, sp.GetRequiredService<ILogger<AnalyticsService>>()));
             services.AddHostedService(sp => sp.GetRequiredService<AnalyticsService>());
         }
 

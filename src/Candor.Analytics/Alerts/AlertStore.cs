@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Candor.Analytics.Regressions;
 using Candor.Analytics.Sql;
@@ -13,8 +12,9 @@ internal sealed record Alert(
     int Attempts, DateTimeOffset? DeliveredAt, string? LastError);
 
 /// <summary>Alerts raised from significant regression findings (one per finding, however often detection runs),
-/// the tenant's webhook, and delivery to it with retries and exponential backoff. Thread-safe.</summary>
-internal sealed class AlertStore(IAnalyticsStore store, TimeProvider time)
+/// the tenant's webhook (<c>.Webhook.cs</c>), and signed delivery to it with retries and exponential backoff,
+/// tenants in parallel (<c>.Delivery.cs</c>). Thread-safe.</summary>
+internal sealed partial class AlertStore(IAnalyticsStore store, TimeProvider time)
 {
     /// <summary>Delivery attempts before an alert is given up (its last error stays visible). Default 8.</summary>
     public int MaximumAttempts { get; init; } = 8;
@@ -70,85 +70,4 @@ internal sealed class AlertStore(IAnalyticsStore store, TimeProvider time)
         (Guid)r[0]!, Cell.Text(r[1]), Cell.Text(r[2]), Cell.Text(r[3]), Cell.Text(r[4]), Cell.Double(r[5]),
         new DateTimeOffset(Cell.Time(r[6])!.Value), (int)Cell.Long(r[7]),
         Cell.Time(r[8]) is { } d ? new DateTimeOffset(d) : null, r[9] is null ? null : Cell.Text(r[9]));
-
-    public async Task SetWebhookAsync(Guid tenant, Uri? url, CancellationToken cancellationToken = default)
-    {
-        var statement = url is null
-            ? store.Statement("DELETE FROM analytics_alert_webhooks WHERE tenant_id = $1", tenant)
-            : store.Statement(
-                "INSERT INTO analytics_alert_webhooks (tenant_id, url, changed_at) VALUES ($1, $2, $3) " +
-                "ON CONFLICT (tenant_id) DO UPDATE SET url = excluded.url, changed_at = excluded.changed_at",
-                tenant, url.AbsoluteUri, time.GetUtcNow().UtcDateTime);
-        await store.ExecuteAsync([statement], cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<Uri?> GetWebhookAsync(Guid tenant, CancellationToken cancellationToken = default)
-    {
-        var rows = await store.QueryAsync(store.Statement("SELECT url FROM analytics_alert_webhooks WHERE tenant_id = $1", tenant),
-            cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : new Uri(Cell.Text(rows[0][0]));
-    }
-
-    /// <summary>Posts every due, undelivered alert of tenants with a webhook. A 2xx answer delivers it; anything
-    /// else (or no answer) counts an attempt and schedules the next after an exponential backoff. Returns how many
-    /// were delivered.</summary>
-    public async Task<int> DeliverDueAsync(HttpClient http, CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow();
-        var due = await store.QueryAsync(store.Statement(
-            """
-            SELECT a.alert_id, a.kind, a.product, a.subject, a.detail, a.p_value, a.created_at, a.attempts, a.delivered_at, a.last_error,
-                   a.tenant_id, w.url
-            FROM analytics_alerts a JOIN analytics_alert_webhooks w ON w.tenant_id = a.tenant_id
-            WHERE a.delivered_at IS NULL AND a.attempts < $1 AND a.next_attempt_at <= $2
-            ORDER BY a.created_at, a.alert_id
-            """, MaximumAttempts, now.UtcDateTime), cancellationToken).ConfigureAwait(false);
-        var delivered = 0;
-        foreach (var row in due)
-        {
-            var alert = Read(row);
-            var tenant = (Guid)row[10]!;
-            string? error = null;
-            try
-            {
-                using var response = await http.PostAsJsonAsync(Cell.Text(row[11]), new
-                {
-                    alertId = alert.Id,
-                    tenantId = tenant,
-                    alert.Kind,
-                    alert.Product,
-                    alert.Subject,
-                    alert.PValue,
-                    alert.CreatedAt,
-                    detail = JsonDocument.Parse(alert.Detail).RootElement,
-                }, JsonSerializerOptions.Web, cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    error = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                error = ex.GetType().Name + ": " + ex.Message;
-            }
-
-            var at = time.GetUtcNow();
-            if (error is null)
-            {
-                delivered++;
-                await store.ExecuteAsync([store.Statement(
-                    "UPDATE analytics_alerts SET attempts = attempts + 1, delivered_at = $1, last_error = NULL WHERE tenant_id = $2 AND alert_id = $3",
-                    at.UtcDateTime, tenant, alert.Id)], cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var backoff = TimeSpan.FromTicks(Math.Min(MaximumBackoff.Ticks, FirstBackoff.Ticks * (1L << Math.Min(alert.Attempts, 20))));
-                await store.ExecuteAsync([store.Statement(
-                    "UPDATE analytics_alerts SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE tenant_id = $3 AND alert_id = $4",
-                    (at + backoff).UtcDateTime, error, tenant, alert.Id)], cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return delivered;
-    }
 }

@@ -185,6 +185,13 @@ internal static class HealthCommands
                 ? await client.SendAsync(HttpMethod.Put, "alerts/webhook", new JsonObject { ["url"] = url }.ToJsonString(), cancellationToken)
                 : await client.GetAsync("alerts/webhook", [], cancellationToken);
             Console.Out.WriteLine(json["url"] is { } u ? "Alerts are delivered to " + u.GetValue<string>() : "No webhook is set.");
+            if (json["signingSecret"] is { } secret)
+            {
+                // The collector shows the secret this once; the receiver needs it to verify Candor-Signature.
+                Console.Out.WriteLine("Signing secret (shown once; verify the Candor-Signature header with it, docs/security.md): " +
+                    secret.GetValue<string>());
+            }
+
             return 0;
         });
         return webhook;

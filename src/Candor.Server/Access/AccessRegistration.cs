@@ -11,7 +11,10 @@ namespace Candor.Server.Access;
 /// the role table) registered at start, and the conventions a route group or endpoint uses to require them.
 /// <para>How the web console plugs in: it adds its cookie scheme to <see cref="AddCandorAccess"/>'s builder (a
 /// sign-in page resolves an admin token with <see cref="CredentialResolver"/> and signs in a
-/// <see cref="TenantIdentity"/>'s claims; its cookie events restore the identity and re-check revocation), maps its
+/// <see cref="TenantIdentity"/>'s claims; its cookie events restore the identity and re-check revocation; before checking
+/// a submitted token it asks <see cref="AuthenticationThrottle.RetryAfter"/> (429 or a "try again later" page when that
+/// returns a wait, unless <see cref="CredentialResolver.WasValid"/>) and reports a refused one with
+/// <see cref="AuthenticationThrottle.RecordFailure"/>, so the API and the console share one count), maps its
 /// pages in a group that names that scheme (<c>RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes =
 /// "Console" })</c>), and gives each page the same <see cref="RequirePermission{TBuilder}"/> as the API. The
 /// permission policies name no scheme, so they apply to both; <see cref="AccessResultHandler"/> hands a refusal to the

@@ -9,7 +9,8 @@ namespace Candor.Server.Access;
 
 /// <summary>The <see cref="AccessSchemes.OperatorToken"/> scheme: the bearer secret compared in constant time with
 /// the configured operator token. Without one the operator endpoints are disabled, and the 401 says so.</summary>
-internal sealed class OperatorTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, UrlEncoder encoder, CandorServerOptions server)
+internal sealed class OperatorTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, UrlEncoder encoder, CandorServerOptions server,
+    AuthenticationThrottle throttle)
     // The base class logs every challenge at Information; a refused credential is answered, not logged.
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, NullLoggerFactory.Instance, encoder)
 {
@@ -20,6 +21,11 @@ internal sealed class OperatorTokenHandler(IOptionsMonitor<AuthenticationSchemeO
         var secret = CredentialResolver.BearerSecret(Request);
         if (server.OperatorToken is not { } token || secret is null || !Secrets.FixedTimeEquals(secret, token))
         {
+            if (secret is not null)
+            {
+                throttle.RecordFailure(Context.Connection.RemoteIpAddress, secret);
+            }
+
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 

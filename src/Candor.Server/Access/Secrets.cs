@@ -9,10 +9,18 @@ internal static class Secrets
 {
     public const string IngestionPrefix = "cik_";
     public const string AdminPrefix = "cat_";
+    public const string OperatorPrefix = "cot_";
+    public const string WebhookSigningPrefix = "whsec_";
 
     public static string NewIngestionKey() => IngestionPrefix + Random();
 
     public static string NewAdminToken() => AdminPrefix + Random();
+
+    /// <summary>A new operator token (<c>candor token generate</c>): 47 characters, above the 32 required.</summary>
+    public static string NewOperatorToken() => OperatorPrefix + Random();
+
+    /// <summary>A new alert webhook signing secret, shown to the tenant once (docs/security.md).</summary>
+    public static string NewWebhookSigningSecret() => WebhookSigningPrefix + Random();
 
     public static string Hash(string secret)
     {

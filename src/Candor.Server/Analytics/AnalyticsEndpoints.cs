@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Candor.Analytics.Alerts;
 using Candor.Analytics.Health;
 using Candor.Server.Access;
 using Candor.Server.Http;
@@ -198,6 +199,8 @@ internal static class AnalyticsEndpoints
         context.Response.StatusCode = 204;
     }
 
+    // The URL is stored in full (delivery needs it) but shown and audited only masked: a credential in it must not
+    // be echoed to every reader, nor kept for good in the append-only audit log.
     private static async Task GetWebhookAsync(HttpContext context, Principal principal)
     {
         if (await ServiceAsync(context) is not { } service)
@@ -206,7 +209,8 @@ internal static class AnalyticsEndpoints
         }
 
         var url = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
-        await context.Response.WriteAsJsonAsync(new { url = url?.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new { url = url is null ? null : WebhookUrl.Masked(url) }, JsonSerializerOptions.Web,
+            context.RequestAborted);
     }
 
     private static async Task SetWebhookAsync(HttpContext context, Principal principal, [FromServices] AuditLog audit)
@@ -228,19 +232,37 @@ internal static class AnalyticsEndpoints
             return;
         }
 
-        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, context.RequestAborted);
-        await audit.RecordAsync(principal, "alerts.webhook_set", url.Host, null, new { url = url.AbsoluteUri }, context.RequestAborted);
-        await context.Response.WriteAsJsonAsync(new { url = url.AbsoluteUri }, JsonSerializerOptions.Web, context.RequestAborted);
+        if (service.Webhooks.RefusalOf(url) is { } refusal)
+        {
+            await Problems.WriteAsync(context, 400, "webhook_refused", "The webhook " + refusal);
+            return;
+        }
+
+        var secret = Secrets.NewWebhookSigningSecret();
+        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, secret, context.RequestAborted);
+        var masked = WebhookUrl.Masked(url);
+        await audit.RecordAsync(principal, "alerts.webhook_set", url.Host, null, new { url = masked }, context.RequestAborted);
+
+        // The signing secret is shown here once; no later read returns it (setting the webhook again makes a new one).
+        await context.Response.WriteAsJsonAsync(new { url = masked, signingSecret = secret, signatureHeader = WebhookSignature.HeaderName },
+            JsonSerializerOptions.Web, context.RequestAborted);
     }
 
-    private static async Task DeleteWebhookAsync(HttpContext context, Principal principal)
+    private static async Task DeleteWebhookAsync(HttpContext context, Principal principal, [FromServices] AuditLog audit)
     {
         if (await ServiceAsync(context) is not { } service)
         {
             return;
         }
 
-        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, null, context.RequestAborted);
+        var before = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
+        await service.Alerts.RemoveWebhookAsync(principal.Tenant.Id, context.RequestAborted);
+        if (before is not null)
+        {
+            await audit.RecordAsync(principal, "alerts.webhook_removed", before.Host, new { url = WebhookUrl.Masked(before) }, null,
+                context.RequestAborted);
+        }
+
         context.Response.StatusCode = 204;
     }
 

@@ -10,21 +10,24 @@ namespace Candor.Server.Analytics;
 
 /// <summary>The analytics of a running collector: the queries behind <c>/v1/analytics/</c>, and a background loop
 /// that projects new events into the fact tables, runs regression detection for every tenant, stores alerts and
-/// delivers them to the tenants' webhooks (retried with backoff). Off the ingestion path.</summary>
+/// delivers them, signed, to the tenants' webhooks through <c>webhooks</c> (which refuses internal
+/// addresses; tenants in parallel, retried with backoff). Off the ingestion path.</summary>
 internal sealed class AnalyticsService(
-    IAnalyticsStore store, ITenantStore tenants, TimeProvider time, TimeSpan interval, ILogger<AnalyticsService> logger)
+    IAnalyticsStore store, ITenantStore tenants, TimeProvider time, TimeSpan interval, WebhookClient webhooks, int deliveryParallelism,
+    ILogger<AnalyticsService> logger)
     : BackgroundService
 {
     /// <summary>How many days regression detection looks back.</summary>
     public const int DetectionDays = 30;
 
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-
     public HealthQueries Queries { get; } = new(store);
 
     public AnalyticsProjector Projector { get; } = new(store);
 
-    public AlertStore Alerts { get; } = new(store, time);
+    public AlertStore Alerts { get; } = new(store, time) { DeliveryParallelism = deliveryParallelism };
+
+    /// <summary>Where alerts are posted; its filter also judges a webhook URL when it is set.</summary>
+    public WebhookClient Webhooks => webhooks;
 
     public TimeProvider Time => time;
 
@@ -52,7 +55,7 @@ internal sealed class AnalyticsService(
                     await RefreshAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
                 }
 
-                await Alerts.DeliverDueAsync(Http, stoppingToken).ConfigureAwait(false);
+                await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

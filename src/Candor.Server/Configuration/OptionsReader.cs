@@ -17,7 +17,8 @@ internal static class OptionsReader
         "Limits:MaxEventsPerBatch", "Limits:MaxEventAgeDays", "Limits:MaxClockSkewSeconds", "Limits:MaxBodySeconds",
         "Limits:MinBodyBytesPerSecond", "Limits:MaxConcurrentRequestsPerAddress", "Limits:MaxConcurrentRequestsPerKey", "WriteQueueCapacity",
         "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "OtlpEndpoint",
-        "LogFormat", "LogLevel",
+        "LogFormat", "LogLevel", "Alerts:WebhookAllowlist", "Alerts:DeliveryParallelism", "Alerts:DeliveryTimeoutSeconds",
+        "Throttle:FailuresPerAddress", "Throttle:FailuresPerPrefix", "Throttle:WindowSeconds", "CredentialCacheEntries",
     ];
 
     public static CandorServerOptions Read(IConfiguration config, List<string> errors)
@@ -42,6 +43,20 @@ internal static class OptionsReader
         o.RateLimitEventsPerSecond = Int(config, "RateLimitEventsPerSecond", o.RateLimitEventsPerSecond, errors);
         o.CacheSeconds = Int(config, "CacheSeconds", o.CacheSeconds, errors);
         o.RetentionIntervalMinutes = Int(config, "RetentionIntervalMinutes", o.RetentionIntervalMinutes, errors);
+        // A JSON file may give the allowlist as an array; an environment variable or flag as one comma-separated string.
+        var allowlist = config.GetSection("Alerts:WebhookAllowlist").GetChildren().Select(c => c.Value ?? "")
+            .Append(config["Alerts:WebhookAllowlist"] ?? "");
+        foreach (var entry in allowlist.SelectMany(e => e.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries)))
+        {
+            o.WebhookAllowlist.Add(entry);
+        }
+
+        o.AlertDeliveryParallelism = Int(config, "Alerts:DeliveryParallelism", o.AlertDeliveryParallelism, errors);
+        o.AlertDeliveryTimeoutSeconds = Int(config, "Alerts:DeliveryTimeoutSeconds", o.AlertDeliveryTimeoutSeconds, errors);
+        o.ThrottleFailuresPerAddress = Int(config, "Throttle:FailuresPerAddress", o.ThrottleFailuresPerAddress, errors);
+        o.ThrottleFailuresPerPrefix = Int(config, "Throttle:FailuresPerPrefix", o.ThrottleFailuresPerPrefix, errors);
+        o.ThrottleWindowSeconds = Int(config, "Throttle:WindowSeconds", o.ThrottleWindowSeconds, errors);
+        o.CredentialCacheEntries = Int(config, "CredentialCacheEntries", o.CredentialCacheEntries, errors);
         o.OtlpEndpoint = config["OtlpEndpoint"] is { Length: > 0 } otlp ? otlp : null;
         o.LogFormat = config["LogFormat"] ?? o.LogFormat;
         if (config["LogLevel"] is { } level)
@@ -65,7 +80,8 @@ internal static class OptionsReader
     {
         foreach (var (key, value) in file.AsEnumerable())
         {
-            if (value is not null && !Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            if (value is not null && !Keys.Contains(key, StringComparer.OrdinalIgnoreCase)
+                && !key.StartsWith("Alerts:WebhookAllowlist:", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"{fileName}: '{key}' is not a setting ({string.Join(", ", Keys)}).");
             }

@@ -2,13 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Candor.Analytics.Alerts;
 using Candor.Analytics.Regressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -27,11 +20,7 @@ public sealed class AlertDeliveryTests
     {
         var received = new ConcurrentQueue<JsonDocument>();
         var calls = 0;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var receiver = builder.Build();
-        receiver.MapPost("/hook", async (HttpContext context) =>
+        var (receiver, url) = await Receivers.StartAsync(async context =>
         {
             if (Interlocked.Increment(ref calls) <= 2)
             {
@@ -42,18 +31,18 @@ public sealed class AlertDeliveryTests
             received.Enqueue(await JsonDocument.ParseAsync(context.Request.Body));
             context.Response.StatusCode = 204;
         });
-        await receiver.StartAsync();
-        var url = new Uri(receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook");
+        await using var _ = receiver;
 
         await using var store = await TestStore.OpenAsync(backend);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var alerts = new AlertStore(store.Analytics, clock) { FirstBackoff = TimeSpan.FromSeconds(5) };
         var tenant = Guid.NewGuid();
-        await alerts.SetWebhookAsync(tenant, url);
+        await alerts.SetWebhookAsync(tenant, url, "whsec_delivery-test");
         Assert.Single(await alerts.RaiseAsync(tenant, [Finding(true), Finding(false) with { Kind = "duration_p95" }]));
         Assert.Empty(await alerts.RaiseAsync(tenant, [Finding(true)])); // the same finding again: no second alert
 
-        using var http = new HttpClient();
+        // The receiver is on loopback, which deliveries refuse unless the operator's allowlist names it.
+        using var http = Receivers.Client(["127.0.0.1"]);
         Assert.Equal(0, await alerts.DeliverDueAsync(http)); // 503: attempt 1, next in 5 s
         Assert.Equal(0, await alerts.DeliverDueAsync(http)); // not due yet: no request
         Assert.Equal(1, calls);

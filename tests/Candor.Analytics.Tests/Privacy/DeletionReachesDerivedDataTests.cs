@@ -157,7 +157,7 @@ public sealed class DeletionReachesDerivedDataTests
             await store.Store.SavePolicyAsync(new PolicyRecord(id, 1, new TenantPolicy(), at), 0);
             await store.Store.AppendAuditAsync(new AuditRecord(Guid.NewGuid(), id, at, "cli", "operator", "tenant.created", id.ToString(), null, null));
             await queries.MarkVulnerableAsync(id, "p.one", "1.0", "1.9.5", "CVE-2026-0001", at, "test");
-            await alerts.SetWebhookAsync(id, new Uri("http://127.0.0.1:9/hook"));
+            await alerts.SetWebhookAsync(id, new Uri("http://127.0.0.1:9/hook"), "whsec_deletion-test");
             await alerts.RaiseAsync(id, [new RegressionFinding("crash_rate", "p.one", "1.10.0", "1.9.0", "crashed sessions", 0.004, 0.06, 1000, 1000, 1e-9, 1e-8, true)]);
         }
 

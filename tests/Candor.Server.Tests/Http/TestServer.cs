@@ -17,7 +17,7 @@ namespace Candor.Server.Tests.Http;
 /// with the test catalog and a fake clock set to <see cref="Events.Now"/>. Captures every log line.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
-    public const string OperatorToken = "operator-token-for-the-tests";
+    public const string OperatorToken = "operator-token-for-the-tests-0123456789";
 
     private TestServer(CandorServerHandle handle, string folder, FakeTimeProvider time, ConcurrentQueue<string> logs)
     {
