@@ -55,7 +55,8 @@ public sealed partial class PostgresStore
 
     /// <summary>Which of the batch's (tenant, event id) keys are stored already, or null when none is. The
     /// received_at bound prunes the look-up to the partitions an earlier copy can be in; in each, a key is one
-    /// descent of the primary key's index by its (tenant_id, event_id) prefix.</summary>
+    /// descent of the primary key's index by its (tenant_id, event_id) prefix. The tenant list is redundant for
+    /// PostgreSQL but lets Citus route the look-up to the shards of the batch's tenants only.</summary>
     private static async Task<HashSet<(Guid, Guid)>?> FindStoredAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events,
         List<int> unique, CancellationToken cancellationToken)
     {
@@ -72,8 +73,8 @@ public sealed partial class PostgresStore
         await using var command = Command(connection,
             "SELECT e.tenant_id, e.event_id FROM events e " +
             "JOIN unnest(@tenants, @ids) AS b(tenant_id, event_id) ON e.tenant_id = b.tenant_id AND e.event_id = b.event_id " +
-            "WHERE e.received_at >= @from",
-            ("tenants", tenants), ("ids", ids), ("from", from - DuplicateHorizon));
+            "WHERE e.tenant_id = ANY(@batchTenants) AND e.received_at >= @from",
+            ("tenants", tenants), ("ids", ids), ("batchTenants", tenants.Distinct().ToArray()), ("from", from - DuplicateHorizon));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         HashSet<(Guid, Guid)>? found = null;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
