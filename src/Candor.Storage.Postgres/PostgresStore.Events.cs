@@ -20,12 +20,15 @@ public sealed partial class PostgresStore
         "os, os_version, arch, locale, seq, time, received_at, data::text";
 
     /// <inheritdoc />
-    /// <remarks>One transaction: the events are copied (binary COPY) into a temporary table dropped at commit,
-    /// then moved with <c>INSERT ... SELECT ... ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING</c>, whose
-    /// rows say which were new. Concurrent calls with the same events each store them at most once: the
-    /// primary key decides; inserting in key order keeps two such calls from deadlocking on each other's keys,
-    /// and a deadlock or serialization failure that happens anyway (e.g. across Citus shards) is retried.
-    /// Repeats within the call are found in memory first.</remarks>
+    /// <remarks>The batch write of every PostgreSQL ingest path (the collector's group commit, the cluster's
+    /// loaders): one transaction that stores each new event once and reports the rest as duplicates, exactly,
+    /// across the partitions by received day. Repeats within the call are found in memory; then, holding the
+    /// advisory locks of the batch's tenant stripes (so that no other writer can store one of these ids between
+    /// the check and the commit), the ids are looked up in the days an earlier copy can have been received
+    /// (<see cref="DuplicateHorizon"/>), and the events not found are binary-copied straight into events, with
+    /// no staging table. A deadlock, a serialization failure, a unique violation (a writer outside this
+    /// protocol) or a day whose partition another process dropped rolls the transaction back whole and is
+    /// retried, so trying again cannot store anything twice.</remarks>
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
         StoreText.Validate(events);
@@ -36,63 +39,74 @@ public sealed partial class PostgresStore
 
         var duplicates = new List<int>();
         var unique = StoreText.FirstOccurrences(events, duplicates);
-        var inserted = new HashSet<(Guid, Guid)>(unique.Count);
+        var stored = new List<int>(unique.Count);
         for (var attempt = 1; ; attempt++)
         {
+            await EnsurePartitionsAsync(BatchDays(events, unique), cancellationToken).ConfigureAwait(false);
             try
             {
-                await InsertAsync(events, unique, inserted, cancellationToken).ConfigureAwait(false);
+                await InsertAsync(events, unique, stored, cancellationToken).ConfigureAwait(false);
                 break;
             }
-            catch (PostgresException ex) when (ex.SqlState is DeadlockDetected or SerializationFailure && attempt < 3)
+            catch (PostgresException ex) when (ex.SqlState is DeadlockDetected or SerializationFailure or UniqueViolation or NoPartition
+                && attempt < 3)
             {
-                // The transaction was rolled back whole, so trying again cannot store anything twice.
-                inserted.Clear();
+                stored.Clear();
+                if (ex.SqlState == NoPartition)
+                {
+                    ForgetPartitions();
+                }
             }
         }
 
-        if (inserted.Count != unique.Count)
+        if (stored.Count != unique.Count)
         {
-            foreach (var index in unique)
-            {
-                if (!inserted.Contains((events[index].TenantId, events[index].EventId)))
-                {
-                    duplicates.Add(index);
-                }
-            }
-
+            duplicates.AddRange(unique.Except(stored));
             duplicates.Sort();
         }
 
-        return new AppendResult(inserted.Count, duplicates);
+        return new AppendResult(stored.Count, duplicates);
     }
 
-    private async Task InsertAsync(IReadOnlyList<StoredEvent> events, List<int> unique, HashSet<(Guid, Guid)> inserted,
+    /// <summary>The received days of the batch, and the day after the last one, so that the writer that first
+    /// meets a new day also creates the next before it is needed.</summary>
+    private static IEnumerable<DateOnly> BatchDays(IReadOnlyList<StoredEvent> events, List<int> unique)
+    {
+        var days = new HashSet<DateOnly>();
+        foreach (var index in unique)
+        {
+            days.Add(Day(events[index].ReceivedAt));
+        }
+
+        days.Add(days.Max().AddDays(1));
+        return days;
+    }
+
+    private async Task InsertAsync(IReadOnlyList<StoredEvent> events, List<int> unique, List<int> stored,
         CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, "CREATE TEMP TABLE candor_staging (LIKE events) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            $"COPY candor_staging ({EventColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        await LockTenantStripesAsync(connection, events, unique, cancellationToken).ConfigureAwait(false);
+        var found = await FindStoredAsync(connection, events, unique, cancellationToken).ConfigureAwait(false);
+        foreach (var index in unique)
         {
-            foreach (var index in unique)
+            if (found is null || !found.Contains((events[index].TenantId, events[index].EventId)))
+            {
+                stored.Add(index);
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            await using var importer = await connection.BeginBinaryImportAsync(
+                $"COPY events ({EventColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            foreach (var index in stored)
             {
                 await WriteRowAsync(importer, events[index], cancellationToken).ConfigureAwait(false);
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var command = Command(connection,
-            $"INSERT INTO events ({EventColumns}) SELECT {EventColumns} FROM candor_staging ORDER BY tenant_id, event_id " +
-            "ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING tenant_id, event_id"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                inserted.Add((reader.GetGuid(0), reader.GetGuid(1)));
-            }
         }
 
         // Not cancellable from here: once the commit is sent, the caller must learn its outcome.

@@ -50,6 +50,18 @@ public sealed partial class PostgresStore : ICandorStore
     /// collectors starting together apply each exactly once and none uses a half-migrated schema.</remarks>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        await MigrateThroughAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+
+        // A new store gets today and the days ahead now, so that its first writers need not lock events to
+        // create them (the retention round keeps them ahead from then on).
+        var today = Day(_time.GetUtcNow());
+        await EnsurePartitionsAsync(Enumerable.Range(0, 3).Select(today.AddDays), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the pending migrations up to and including <paramref name="throughVersion"/> (tests build
+    /// a store of an older schema with it).</summary>
+    internal async Task MigrateThroughAsync(int throughVersion, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("key", MigrationLockKey)).ConfigureAwait(false);
@@ -70,7 +82,7 @@ public sealed partial class PostgresStore : ICandorStore
         }
 
         SchemaMigration.EnsureNotNewer(Migrations, applied, $"PostgreSQL database '{connection.Database}'");
-        foreach (var migration in Migrations.Where(m => !applied.Contains(m.Version)))
+        foreach (var migration in Migrations.Where(m => !applied.Contains(m.Version) && m.Version <= throughVersion))
         {
             await ExecuteAsync(connection, migration.Sql, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "INSERT INTO schema_migrations VALUES (@version, @name, @at)", cancellationToken,
