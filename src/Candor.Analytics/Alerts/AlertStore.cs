@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Candor.Analytics.Failures;
 using Candor.Analytics.Regressions;
 using Candor.Analytics.Sql;
 using Candor.Storage;
@@ -53,6 +54,8 @@ internal sealed partial class AlertStore(IAnalyticsStore store, TimeProvider tim
             $"{f.Product} {f.Version}: crashed sessions {f.Current * 100:F2}% vs {f.Baseline * 100:F2}% on {f.BaselineVersion}"),
         "duration_p95" => string.Create(CultureInfo.InvariantCulture,
             $"{f.Product} {f.Version}: p95 of {f.Subject} {f.Current:F0} ms vs {f.Baseline:F0} ms on {f.BaselineVersion}"),
+        FailureTriage.RegressedFinding => string.Create(CultureInfo.InvariantCulture,
+            $"{f.Product} {f.Version}: {f.Subject} is back ({f.Current:F0} events), resolved {f.BaselineVersion}"),
         _ => string.Create(CultureInfo.InvariantCulture,
             $"{f.Product}: {f.Subject} had {f.Current:F0} events on {f.Version}, {f.Baseline:F1} expected"),
     };

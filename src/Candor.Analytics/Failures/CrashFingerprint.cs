@@ -47,6 +47,16 @@ internal static partial class CrashFingerprint
         return CollapseRecursion(inApp.Count > 0 ? inApp : [.. all.Select(f => f.Frame)]);
     }
 
+    /// <summary>The frames of one stack signature as sent, each marked in-app (not a framework frame): the
+    /// representative stack a failure group shows.</summary>
+    public static IReadOnlyList<(string Frame, bool InApp)> Frames(string stackSignature) =>
+    [
+        .. stackSignature.Split(['|', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(raw => (Raw: raw, Normalised: NormaliseFrame(raw)))
+            .Where(f => f.Normalised.Length > 0)
+            .Select(f => (f.Raw, !IsFramework(f.Normalised))),
+    ];
+
     internal static string NormaliseFrame(string frame)
     {
         var f = frame.Trim();

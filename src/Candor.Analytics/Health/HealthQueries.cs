@@ -7,97 +7,43 @@ namespace Candor.Analytics.Health;
 
 /// <summary>Every health figure, computed at request time from the fact tables with one SQL text for both stores.
 /// Aggregated only: no device id ever leaves this class, only counts of distinct devices. Thread-safe.</summary>
-internal sealed class HealthQueries(IAnalyticsStore store)
+internal sealed partial class HealthQueries(IAnalyticsStore store)
 {
-    private const string Days = "day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)";
+    internal const string Days = "day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE)";
     private const string MedianDuration = "{median:duration_ms}";
     private const string DurationPercentiles = "{pctls:duration_ms}";
 
     public IAnalyticsStore Store => store;
 
-    /// <summary>Crash groups (by fingerprint) and feature-failure groups (by feature and error code), most events first.</summary>
-    /// <param name="window">The tenant, days, product and version.</param>
-    /// <param name="limit">At most this many groups.</param>
-    /// <param name="kind"><c>crash</c>, <c>feature</c> or null for both.</param>
-    /// <param name="cancellationToken">Cancels the queries.</param>
-    public async Task<IReadOnlyList<FailureGroup>> FailureGroupsAsync(HealthWindow window, int limit, string? kind = null,
-        CancellationToken cancellationToken = default)
-    {
-        var crashes = kind is null or "crash"
-            ? await GroupsAsync(window, "crash", "analytics_crashes", "fingerprint", "fingerprint IS NOT NULL", cancellationToken).ConfigureAwait(false)
-            : [];
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in await store.QueryAsync(store.Statement(
-            "SELECT fingerprint, exception_type, frames FROM analytics_fingerprints WHERE tenant_id = $1", window.Tenant), cancellationToken).ConfigureAwait(false))
-        {
-            titles[Cell.Text(row[0])] = Cell.Text(row[1]) + " at " + (Cell.Text(row[2]) is { Length: > 0 } frames ? frames : "(no frames)");
-        }
-
-        var features = kind is null or "feature"
-            ? await GroupsAsync(window, "feature", "analytics_feature_failures", "feature || ' / ' || error_code", null, cancellationToken).ConfigureAwait(false)
-            : [];
-        return
-        [
-            .. crashes.Select(g => g with { Title = titles.GetValueOrDefault(g.Key, g.Key) })
-                .Concat(features)
-                .OrderByDescending(g => g.Events).ThenBy(g => g.Kind, StringComparer.Ordinal).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .Take(limit),
-        ];
-    }
-
-    private async Task<List<FailureGroup>> GroupsAsync(HealthWindow window, string kind, string table, string key, string? condition,
-        CancellationToken cancellationToken)
-    {
-        var (filter, parameters) = Filter(window);
-        var where = $"tenant_id = $1 AND {Days}{filter}" + (condition is null ? "" : " AND " + condition);
-        var totals = await store.QueryAsync(store.Statement(
-            $"SELECT {key} AS k, count(*), count(DISTINCT device_id), CAST(min(day) AS VARCHAR), CAST(max(day) AS VARCHAR) " +
-            $"FROM {table} WHERE {where} GROUP BY {key}", parameters), cancellationToken).ConfigureAwait(false);
-        var detail = await store.QueryAsync(store.Statement(
-            $"SELECT {key} AS k, product, app_version, CAST(day AS VARCHAR), count(*) FROM {table} WHERE {where} " +
-            $"GROUP BY {key}, product, app_version, day", parameters), cancellationToken).ConfigureAwait(false);
-        var byKey = detail.GroupBy(r => Cell.Text(r[0]), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var groups = new List<FailureGroup>();
-        foreach (var row in totals)
-        {
-            var k = Cell.Text(row[0]);
-            var rows = byKey.GetValueOrDefault(k) ?? [];
-            groups.Add(new FailureGroup(
-                kind, k, k, Cell.Long(row[1]), Cell.Long(row[2]), Cell.Text(row[3]), Cell.Text(row[4]),
-                [.. rows.Select(r => Cell.Text(r[1])).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                [.. rows.GroupBy(r => Cell.Text(r[2]), StringComparer.Ordinal)
-                    .Select(g => new CountBy(g.Key, g.Sum(r => Cell.Long(r[4]))))
-                    .OrderByDescending(c => c.Label, AppVersionComparer.Instance)],
-                [.. rows.GroupBy(r => Cell.Text(r[3]), StringComparer.Ordinal)
-                    .Select(g => new CountBy(g.Key, g.Sum(r => Cell.Long(r[4]))))
-                    .OrderBy(c => c.Label, StringComparer.Ordinal)]));
-        }
-
-        return groups;
-    }
-
     /// <summary>Crash-free sessions and devices per product and version over the window, and per day when
     /// <paramref name="daily"/>; session counts and median session length.</summary>
-    public async Task<IReadOnlyList<ReleaseHealth>> ReleaseHealthAsync(HealthWindow window, bool daily, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ReleaseHealth>> ReleaseHealthAsync(HealthWindow window, bool daily, CancellationToken cancellationToken = default) =>
+        ReleaseHealthAsync(window, daily, perVersion: true, cancellationToken);
+
+    /// <summary>As above; with <paramref name="perVersion"/> false, per product over all its versions (Version empty).</summary>
+    public async Task<IReadOnlyList<ReleaseHealth>> ReleaseHealthAsync(HealthWindow window, bool daily, bool perVersion,
+        CancellationToken cancellationToken = default)
     {
         var (filter, parameters) = Filter(window, "s.");
         var dayColumn = daily ? "CAST(s.day AS VARCHAR)" : "''";
         var dayGroup = daily ? ", s.day" : "";
+        var version = perVersion ? "app_version" : "''";
+        var versionGroup = perVersion ? ", app_version" : "";
         var sessions = await store.QueryAsync(store.Statement(
             $"""
-            SELECT s.product, s.app_version, {dayColumn}, count(*), count(c.session_id), count(DISTINCT s.device_id),
+            SELECT s.product, {(perVersion ? "s." : "")}{version}, {dayColumn}, count(*), count(c.session_id), count(DISTINCT s.device_id),
                    count(DISTINCT CASE WHEN c.session_id IS NOT NULL THEN s.device_id END)
             FROM analytics_sessions s
             LEFT JOIN (SELECT DISTINCT session_id FROM analytics_crashes WHERE tenant_id = $1) c ON c.session_id = s.session_id
             WHERE s.tenant_id = $1 AND s.{Days}{filter}
-            GROUP BY s.product, s.app_version{dayGroup}
+            GROUP BY s.product{(perVersion ? ", s.app_version" : "")}{dayGroup}
             """, parameters), cancellationToken).ConfigureAwait(false);
         var (endFilter, _) = Filter(window);
         var ends = await store.QueryAsync(store.Statement(
             $"""
-            SELECT product, app_version, {(daily ? "CAST(day AS VARCHAR)" : "''")}, count(*), {MedianDuration}
+            SELECT product, {version}, {(daily ? "CAST(day AS VARCHAR)" : "''")}, count(*), {MedianDuration}
             FROM analytics_session_ends WHERE tenant_id = $1 AND {Days}{endFilter}
-            GROUP BY product, app_version{(daily ? ", day" : "")}
+            GROUP BY product{versionGroup}{(daily ? ", day" : "")}
             """, parameters), cancellationToken).ConfigureAwait(false);
         var endsBy = ends.ToDictionary(r => (Cell.Text(r[0]), Cell.Text(r[1]), Cell.Text(r[2])), r => (Cell.Long(r[3]), Cell.Double(r[4])));
         return
@@ -118,7 +64,13 @@ internal sealed class HealthQueries(IAnalyticsStore store)
 
     /// <summary>Exact p50/p90/p95/p99 (<c>percentile_disc</c>: the smallest duration with at least that share of
     /// durations at or below it) per operation, product, version and device class.</summary>
-    public async Task<IReadOnlyList<OperationPerformance>> PerformanceAsync(HealthWindow window, string? operation, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<OperationPerformance>> PerformanceAsync(HealthWindow window, string? operation, CancellationToken cancellationToken = default) =>
+        PerformanceAsync(window, operation, perDeviceClass: true, cancellationToken);
+
+    /// <summary>As above; with <paramref name="perDeviceClass"/> false, per operation, product and version over all
+    /// device classes (DeviceClass <c>all</c>): the figures a chart of p95 across versions draws.</summary>
+    public async Task<IReadOnlyList<OperationPerformance>> PerformanceAsync(HealthWindow window, string? operation, bool perDeviceClass,
+        CancellationToken cancellationToken = default)
     {
         var (filter, parameters) = Filter(window);
         if (operation is not null)
@@ -129,9 +81,9 @@ internal sealed class HealthQueries(IAnalyticsStore store)
 
         var rows = await store.QueryAsync(store.Statement(
             $"""
-            SELECT operation, product, app_version, device_class, count(*), {DurationPercentiles}
+            SELECT operation, product, app_version, {(perDeviceClass ? "device_class" : "'all'")}, count(*), {DurationPercentiles}
             FROM analytics_durations WHERE tenant_id = $1 AND {Days}{filter}
-            GROUP BY operation, product, app_version, device_class
+            GROUP BY operation, product, app_version{(perDeviceClass ? ", device_class" : "")}
             """, parameters), cancellationToken).ConfigureAwait(false);
         return
         [

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Candor.Analytics.Failures;
 using Candor.Analytics.Health;
 using Candor.Analytics.Sql;
 using Candor.Analytics.Versions;
@@ -225,6 +226,11 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
         return tests;
     }
 
+    /// <summary>A failure group that someone ignored is not tested for spikes, so it never alerts (triage).</summary>
+    private static string NotIgnored(string kind) =>
+        "NOT EXISTS (SELECT 1 FROM analytics_failure_triage t WHERE t.tenant_id = $1 AND t.kind = '" + kind + "' AND t.group_key = " +
+        FailureKinds.Key(kind, FailureKinds.Table(kind) + ".") + " AND t.state = 'ignored')";
+
     private async Task<List<(RegressionFinding, bool)>> SpikeTestsAsync(HealthWindow window, CancellationToken cancellationToken)
     {
         var tests = new List<(RegressionFinding, bool)>();
@@ -246,10 +252,12 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
             $"""
             SELECT 'crash', fingerprint, product, CAST(day AS VARCHAR), count(*) FROM analytics_crashes
             WHERE tenant_id = $1 AND day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE) AND fingerprint IS NOT NULL{filter}
+              AND {NotIgnored(FailureKinds.Crash)}
             GROUP BY fingerprint, product, day
             UNION ALL
             SELECT 'feature', feature || ' / ' || error_code, product, CAST(day AS VARCHAR), count(*) FROM analytics_feature_failures
             WHERE tenant_id = $1 AND day BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE){filter}
+              AND {NotIgnored(FailureKinds.Feature)}
             GROUP BY feature || ' / ' || error_code, product, day
             """, [.. parameters]), cancellationToken).ConfigureAwait(false);
         var baseSessions = sessions.Where(s => s.Key != latest).Sum(s => s.Value);

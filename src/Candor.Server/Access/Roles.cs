@@ -15,11 +15,12 @@ internal enum Permission
     ManageVulnerabilities,
     ManageAlerts,
     OffboardTenant,
+    TriageFailures,
 }
 
 /// <summary>The roles of admin tokens (issue 5) and the one table of what each may do: <c>owner</c> may do
 /// everything; <c>privacy_officer</c> governs the data (policy, export, delete, audit, inventory) and reads
-/// aggregates; <c>analyst</c> reads aggregated analytics only and never per-device data. The authorization
+/// aggregates; <c>analyst</c> reads aggregated analytics and triages failure groups (resolve, ignore, reopen), and never sees per-device data. The authorization
 /// policies (one per permission), the 403 messages and the roles a token may be issued with all come from here.
 /// Thread-safe.</summary>
 internal static class Roles
@@ -44,7 +45,7 @@ internal static class Roles
             Permission.ReadPolicy, Permission.ChangePolicy, Permission.ReadDeviceData, Permission.DeleteData, Permission.ReadAudit,
             Permission.ReadInventory, Permission.ReadAnalytics,
         ],
-        [Analyst] = [Permission.ReadAnalytics],
+        [Analyst] = [Permission.ReadAnalytics, Permission.TriageFailures],
     };
 
     public static bool Allows(string role, Permission permission) =>
@@ -66,6 +67,7 @@ internal static class Roles
         Permission.ManageVulnerabilities => "mark versions vulnerable",
         Permission.ManageAlerts => "configure alerts",
         Permission.OffboardTenant => "offboard the tenant",
+        Permission.TriageFailures => "triage failure groups",
         _ => "do this",
     };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Candor.Analytics.Alerts;
+using Candor.Analytics.Failures;
 using Candor.Analytics.Health;
 using Candor.Server.Access;
 using Candor.Server.Http;
@@ -16,21 +17,29 @@ namespace Candor.Server.Analytics;
 /// device id. The group requires the admin token; reading needs <see cref="Permission.ReadAnalytics"/>, marking
 /// versions vulnerable <see cref="Permission.ManageVulnerabilities"/> (audited), the alert webhook
 /// <see cref="Permission.ManageAlerts"/>.</summary>
-internal static class AnalyticsEndpoints
+internal static partial class AnalyticsEndpoints
 {
     private const int MaxBody = 16 * 1024;
+
+    /// <summary>The deepest page a list may be read from.</summary>
+    private const int MaxOffset = 1_000_000;
 
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/analytics").RequireAdminToken();
-        group.MapGet("/failures", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
-            await s.Queries.FailureGroupsAsync(w, Limit(q), q["kind"].FirstOrDefault(), c.RequestAborted)))
-            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsFailures");
+        MapFailures(group);
         group.MapGet("/releases", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
             await s.Queries.ReleaseHealthAsync(w, q["daily"] == "true", c.RequestAborted)))
             .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsReleases");
+        group.MapGet("/releases/detail", ReleaseDetailAsync).RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsReleaseDetail");
+        group.MapGet("/releases/new-failures", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.NewFailureGroupCountsAsync(w, c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsReleaseNewFailures");
+        group.MapGet("/series", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
+            await s.Queries.ProductSeriesAsync(w, c.RequestAborted)))
+            .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsSeries");
         group.MapGet("/performance", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
-            await s.Queries.PerformanceAsync(w, q["operation"].FirstOrDefault(), c.RequestAborted)))
+            await s.Queries.PerformanceAsync(w, q["operation"].FirstOrDefault(), q["byDeviceClass"] != "false", c.RequestAborted)))
             .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsPerformance");
         group.MapGet("/versions", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
             await s.Queries.InventoryAsync(w, c.RequestAborted)))
@@ -59,18 +68,36 @@ internal static class AnalyticsEndpoints
 
     private static async Task ReadAsync<T>(HttpContext context, Principal principal, Func<AnalyticsService, HealthWindow, IQueryCollection, Task<T>> read)
     {
-        if (await ServiceAsync(context) is not { } service)
+        if (await WindowedAsync(context, principal) is not var (service, window))
         {
             return;
+        }
+
+        var result = await read(service, window, context.Request.Query);
+        if (result is null)
+        {
+            await Problems.WriteAsync(context, 404, "not_found", "The tenant has nothing of that name in its analytics.");
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(result, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+
+    /// <summary>The analytics service and the query's window, or null with the problem (503, 400) written.</summary>
+    private static async Task<(AnalyticsService Service, HealthWindow Window)?> WindowedAsync(HttpContext context, Principal principal)
+    {
+        if (await ServiceAsync(context) is not { } service)
+        {
+            return null;
         }
 
         if (Window(context, principal.Tenant.Id, service.Time) is not { } window)
         {
             await Problems.WriteAsync(context, 400, "invalid_query", WindowError(context, service.Time));
-            return;
+            return null;
         }
 
-        await context.Response.WriteAsJsonAsync(await read(service, window, context.Request.Query), JsonSerializerOptions.Web, context.RequestAborted);
+        return (service, window);
     }
 
     /// <summary>The analytics of this collector, or null (with a 503 written) when its store offers none.</summary>
@@ -103,6 +130,21 @@ internal static class AnalyticsEndpoints
         if (q["kind"].FirstOrDefault() is { } kind && kind is not ("crash" or "feature"))
         {
             errors.Add($"'kind' must be crash or feature (got '{kind}').");
+        }
+
+        if (q["sort"].FirstOrDefault() is { } sort && !Enum.TryParse<FailureSort>(sort, ignoreCase: true, out _))
+        {
+            errors.Add($"'sort' must be events, devices or newest (got '{sort}').");
+        }
+
+        if (q["state"].FirstOrDefault() is { } state && state is not (TriageState.Open or TriageState.Resolved or TriageState.Ignored or TriageState.Regressed))
+        {
+            errors.Add($"'state' must be open, resolved, ignored or regressed (got '{state}').");
+        }
+
+        if (q["offset"].FirstOrDefault() is { } offset && (!int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out var o) || o > MaxOffset))
+        {
+            errors.Add($"'offset' must be between 0 and {MaxOffset} (got '{offset}').");
         }
 
         if (q["limit"].FirstOrDefault() is { } limit && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var l) || l is < 1 or > 1000))

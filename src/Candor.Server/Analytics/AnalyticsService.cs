@@ -1,4 +1,5 @@
 using Candor.Analytics.Alerts;
+using Candor.Analytics.Failures;
 using Candor.Analytics.Health;
 using Candor.Analytics.Projection;
 using Candor.Analytics.Regressions;
@@ -33,15 +34,25 @@ internal sealed class AnalyticsService(
 
     public RegressionDetector Detector => new(Queries, new RegressionOptions());
 
+    public FailureTriage Triage { get; } = new(store, time);
+
     /// <summary>Projects new events, then detects regressions of one tenant and stores new alerts.</summary>
     public async Task<IReadOnlyList<RegressionFinding>> RefreshAsync(Guid tenant, CancellationToken cancellationToken)
     {
         await Projector.RunAsync(cancellationToken).ConfigureAwait(false);
+        return await DetectAsync(tenant, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Detects regressions of one tenant over the facts projected so far (the statistical tests, and resolved
+    /// failure groups seen again in a newer version) and stores new alerts.</summary>
+    private async Task<IReadOnlyList<RegressionFinding>> DetectAsync(Guid tenant, CancellationToken cancellationToken)
+    {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var findings = await Detector.DetectAsync(new HealthWindow(tenant, today.AddDays(-(DetectionDays - 1)), today), cancellationToken)
             .ConfigureAwait(false);
-        await Alerts.RaiseAsync(tenant, findings, cancellationToken).ConfigureAwait(false);
-        return findings;
+        var regressed = await Triage.DetectRegressedAsync(tenant, cancellationToken).ConfigureAwait(false);
+        await Alerts.RaiseAsync(tenant, [.. findings, .. regressed], cancellationToken).ConfigureAwait(false);
+        return [.. findings, .. regressed];
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,9 +61,11 @@ internal sealed class AnalyticsService(
         {
             try
             {
+                // One projection per round serves every tenant (it reads all new events at once); detection is per tenant.
+                await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
                 foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    await RefreshAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
+                    await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
                 }
 
                 await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);

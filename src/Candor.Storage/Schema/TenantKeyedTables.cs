@@ -22,6 +22,9 @@ internal static class TenantKeyedTables
         "analytics_alerts",
         "analytics_alert_webhooks",
 
+        // Triage of failure groups (migration 0030).
+        "analytics_failure_triage",
+
         "credentials",
         "policies",
         "tenants",

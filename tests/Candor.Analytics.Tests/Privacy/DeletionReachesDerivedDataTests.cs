@@ -1,4 +1,5 @@
 using Candor.Analytics.Alerts;
+using Candor.Analytics.Failures;
 using Candor.Analytics.Health;
 using Candor.Analytics.Regressions;
 using Candor.Analytics.Sql;
@@ -159,6 +160,7 @@ public sealed class DeletionReachesDerivedDataTests
             await queries.MarkVulnerableAsync(id, "p.one", "1.0", "1.9.5", "CVE-2026-0001", at, "test");
             await alerts.SetWebhookAsync(id, new Uri("http://127.0.0.1:9/hook"), "whsec_deletion-test");
             await alerts.RaiseAsync(id, [new RegressionFinding("crash_rate", "p.one", "1.10.0", "1.9.0", "crashed sessions", 0.004, 0.06, 1000, 1000, 1e-9, 1e-8, true)]);
+            Assert.NotNull(await new FailureTriage(store.Analytics, new FakeTimeProvider(at)).SetAsync(id, "feature", "sync / E42", "ignored", null, "test"));
         }
 
         // The catalog is the truth: a tenant-keyed table missing from the list fails here, whoever adds it.

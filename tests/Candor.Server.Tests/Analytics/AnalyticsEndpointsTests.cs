@@ -19,7 +19,7 @@ public sealed class AnalyticsEndpointsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    private static StoredEvent Event(Guid tenant, Guid device, Guid session, string name, string version, string data, int seq) => new()
+    internal static StoredEvent Event(Guid tenant, Guid device, Guid session, string name, string version, string data, int seq) => new()
     {
         TenantId = tenant, EventId = Guid.NewGuid(), Name = name, Level = DataLevel.Required,
         Category = DataCategory.ProductAndServicePerformance, Product = "p.api", AppVersion = version, Sdk = "candor-dotnet/1.0.0",
