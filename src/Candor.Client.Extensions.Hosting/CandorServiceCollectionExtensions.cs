@@ -3,6 +3,7 @@ using Candor.Client.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 // The namespace of IServiceCollection, as Microsoft.Extensions and OpenTelemetry put their Add… methods, so that
@@ -68,7 +69,11 @@ public static class CandorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CandorClientOptions>, AppDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CandorClientOptions>, OptionsValidator>());
         services.TryAddSingleton(static provider => CandorClient.Create(provider.GetRequiredService<IOptions<CandorClientOptions>>().Value));
+        services.TryAddSingleton<HostCrashes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CandorHostedService>());
+        // Sees a hosted service's failed StartAsync and a failed BackgroundService in the host's own log and records
+        // each as a crash (see HostFailureLoggerProvider).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, HostFailureLoggerProvider>());
         return services;
     }
 }
