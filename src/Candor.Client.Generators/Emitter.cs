@@ -156,20 +156,27 @@ internal static class Emitter
                 .Append(" (field <c>").Append(Names.Xml(f.Name, "        ")).Append("</c>)</param>\n");
         }
 
+        // The public method is only the policy check, inlined into the app's call site: a filtered event costs a
+        // read of the event's policy cell and nothing else (no call, no frame with the values to zero). The values
+        // are built in a second method (named with a prefix no catalog name can produce) that is never inlined, so their stack space is set up only for an event the
+        // policy allows.
+        s.Append("        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]\n");
         s.Append("        public static void Track").Append(pascal).Append("(this ").Append(Client).Append(" client");
-        foreach (var i in order)
-        {
-            var f = e.Fields[i];
-            s.Append(", ").Append(ParameterType(e, f)).Append(f.Required ? "" : "?").Append(' ').Append(parameters[i]);
-            if (!f.Required)
-            {
-                s.Append(" = null");
-            }
-        }
-
+        AppendParameters(s, e, order, parameters, defaults: true);
         s.Append(")\n        {\n");
         // The policy is checked before the values are built: a filtered event allocates nothing.
         s.Append("            if (client is null || !client.ShouldTrack(").Append(eventName).Append("))\n            {\n                return;\n            }\n\n");
+        s.Append("            __CandorTrack").Append(pascal).Append("(client");
+        foreach (var i in order)
+        {
+            s.Append(", ").Append(parameters[i]);
+        }
+
+        s.Append(");\n        }\n\n");
+        s.Append("        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]\n");
+        s.Append("        private static void __CandorTrack").Append(pascal).Append("(").Append(Client).Append(" client");
+        AppendParameters(s, e, order, parameters, defaults: false);
+        s.Append(")\n        {\n");
         if (e.Fields.Count <= MaxInlineValues)
         {
             // Up to eight values go into a struct on the stack that the client copies into its stage: an accepted
@@ -192,6 +199,19 @@ internal static class Emitter
         }
 
         s.Append("            });\n        }\n\n");
+    }
+
+    private static void AppendParameters(StringBuilder s, EventModel e, List<int> order, string[] parameters, bool defaults)
+    {
+        foreach (var i in order)
+        {
+            var f = e.Fields[i];
+            s.Append(", ").Append(ParameterType(e, f)).Append(f.Required ? "" : "?").Append(' ').Append(parameters[i]);
+            if (!f.Required && defaults)
+            {
+                s.Append(" = null");
+            }
+        }
     }
 
     private static string ParameterType(EventModel e, FieldModel f) => f.Type switch

@@ -79,15 +79,32 @@ public sealed partial class CandorClient
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool ShouldTrack(CandorGeneratedEvent generatedEvent)
     {
-        // No try/catch here, so that this inlines into the generated method: nothing below throws (a null event is
-        // answered false, resolving against the catalog catches its own failures, and counting only allocates once per thread).
-        if (generatedEvent is null)
+        // No try/catch here, so that this inlines into the generated method (and that into the app's call site):
+        // nothing below throws. The usual case reads the event's policy cell through the resolution the event
+        // cached for this client's table: a filtered call is then a few loads, a compare and a plain increment of the
+        // cell's own counter (see PolicyCell for what that means under contention).
+        var resolution = generatedEvent?.Cached;
+        if (resolution is null || !ReferenceEquals(resolution.Table, _table))
         {
-            return false;
+            return ShouldTrackSlow(generatedEvent);
         }
 
-        return Admits(generatedEvent.Resolve(_table).Index);
+        var cell = resolution.Policy;
+        var reason = cell.Reason;
+        if (reason == FilterReason.None)
+        {
+            return true;
+        }
+
+        cell.Filtered[(int)reason]++;
+        return false;
     }
+
+    /// <summary>The first typed call of an event for this client (or a client that alternates with another one): resolve
+    /// against the catalog, then the usual admission check.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private bool ShouldTrackSlow(CandorGeneratedEvent? generatedEvent) =>
+        generatedEvent is not null && Admits(generatedEvent.Resolve(_table).Index);
 
     /// <summary>The one admission check of every Track path: an event the catalog resolved (index 0 or more) that the
     /// policy gate lets through. Otherwise the reason (unknown event, or the gate's) is counted and false returned.

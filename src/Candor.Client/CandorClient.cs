@@ -56,6 +56,7 @@ public sealed partial class CandorClient : IDisposable, IAsyncDisposable
         var catalog = options.Catalog!;
         DataFolder.EnsurePrivateDirectory(_dataFolder);
         _table = new EventTable(catalog, productId, _time.GetUtcNow());
+        _diagnostics.AttachPolicyCells(_table.PolicyCells);
         var product = catalog.Products.First(p => string.Equals(p.Id, productId, StringComparison.Ordinal));
         _device = new DeviceContext(_dataFolder, options.DeviceClass ?? product.DeviceClass, options.Locale);
         _http = new HttpClient(options.HttpHandler ?? new HttpClientHandler(), disposeHandler: true) { Timeout = options.RequestTimeout };
@@ -247,6 +248,10 @@ public sealed partial class CandorClient : IDisposable, IAsyncDisposable
     /// <summary>Records <c>app.crashed</c> for an exception and writes it, with every event before it, to disk before
     /// returning (what the unhandled-exception handler does).</summary>
     internal void RecordCrash(Exception exception) => _lifecycle.RecordCrash(exception);
+
+    /// <summary>Whether the app wants crashes recorded (<see cref="CandorClientOptions.CaptureUnhandledExceptions"/>):
+    /// the hosting package asks before it records a failed hosted service.</summary>
+    internal bool CapturesCrashes => _options.CaptureUnhandledExceptions;
 
     /// <summary>Writes the events waiting in memory to the durable queue now (what the background writer does).</summary>
     internal void PersistPending() => _writer.Drain();

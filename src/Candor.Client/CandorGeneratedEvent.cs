@@ -27,6 +27,13 @@ public sealed class CandorGeneratedEvent
     /// <summary>The field names, in the order the generated code passes the values.</summary>
     public string[] FieldNames { get; }
 
+    /// <summary>The last resolution, or null: what the inlined check of <c>CandorClient.ShouldTrack</c> reads.</summary>
+    internal Resolution? Cached
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _resolution);
+    }
+
     /// <summary>The event's place in a client's table (racy but safe: a resolution is immutable and any of them is
     /// right for its table).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -61,9 +68,13 @@ public sealed class CandorGeneratedEvent
             Table = table;
             Index = index;
             Map = map;
+            Policy = index >= 0 ? table.Slots[index].Policy : table.UnknownEvent;
         }
 
         public EventTable Table { get; }
+
+        /// <summary>The event's policy cell in that table (the unknown-event cell when the catalog lacks it).</summary>
+        public Policy.PolicyCell Policy { get; }
 
         /// <summary>The event's index, or -1 when the client's catalog does not have it.</summary>
         public int Index { get; }

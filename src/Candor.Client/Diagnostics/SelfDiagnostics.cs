@@ -27,6 +27,7 @@ internal sealed class SelfDiagnostics : IDisposable
     private long _internalErrors;
     private string? _lastError;
     private Func<long>? _queueDepth;
+    private Policy.PolicyCell[] _cells = [];
 
     public SelfDiagnostics()
     {
@@ -64,6 +65,10 @@ internal sealed class SelfDiagnostics : IDisposable
         var block = Local();
         Volatile.Write(ref block.ReceivedAndFiltered[(int)reason], block.ReceivedAndFiltered[(int)reason] + 1);
     }
+
+    /// <summary>The policy cells whose counts of filtered typed calls belong to these counters (each such call counts
+    /// as received and filtered).</summary>
+    public void AttachPolicyCells(IEnumerable<Policy.PolicyCell> cells) => Volatile.Write(ref _cells, [.. cells]);
 
     /// <summary>Where the <c>candor.client.queue.depth</c> gauge reads from, once the queue exists.</summary>
     public void ObserveQueueDepth(Func<long> depth) => Volatile.Write(ref _queueDepth, depth);
@@ -179,6 +184,14 @@ internal sealed class SelfDiagnostics : IDisposable
             }
         }
 
+        foreach (var cell in Volatile.Read(ref _cells))
+        {
+            for (var i = 0; i < cell.Filtered.Length; i++)
+            {
+                total += Volatile.Read(ref cell.Filtered[i]);
+            }
+        }
+
         return total;
     }
 
@@ -188,6 +201,11 @@ internal sealed class SelfDiagnostics : IDisposable
         foreach (var block in Volatile.Read(ref _blocks))
         {
             total += Volatile.Read(ref block.Filtered[reason]) + Volatile.Read(ref block.ReceivedAndFiltered[reason]);
+        }
+
+        foreach (var cell in Volatile.Read(ref _cells))
+        {
+            total += Volatile.Read(ref cell.Filtered[reason]);
         }
 
         return total;

@@ -1,10 +1,13 @@
 using System.Globalization;
+using Candor.Client.Diagnostics;
+using Candor.Client.Policy;
 using Candor.Core.Catalog;
 
 namespace Candor.Client.Events;
 
 /// <summary>The compiled catalog as the runtime uses it: one slot per event, resolved by name through one
-/// dictionary, with each event's field order and facts precomputed. Immutable.</summary>
+/// dictionary, with each event's field order and facts precomputed. Immutable, except each slot's
+/// <see cref="EventSlot.Policy"/> cell, which the client's <c>PolicyGate</c> keeps current.</summary>
 internal sealed class EventTable
 {
     private readonly Dictionary<string, int> _byName;
@@ -25,6 +28,12 @@ internal sealed class EventTable
     }
 
     public CompiledCatalog Catalog { get; }
+
+    /// <summary>The policy cell of every event a client's catalog does not have (always <c>unknown_event</c>).</summary>
+    public PolicyCell UnknownEvent { get; } = new(FilterReason.UnknownEvent);
+
+    /// <summary>Every policy cell of the table, for the counters.</summary>
+    public IEnumerable<PolicyCell> PolicyCells => Slots.Select(s => s.Policy).Append(UnknownEvent);
 
     public EventSlot[] Slots { get; }
 
@@ -73,6 +82,9 @@ internal sealed class EventSlot
     public bool Expired { get; }
 
     public FieldDefinition[] Fields { get; }
+
+    /// <summary>The event's current policy decision (written by the client's <c>PolicyGate</c>).</summary>
+    public PolicyCell Policy { get; } = new(FilterReason.CollectionOff);
 
     public int FieldIndex(string name) => _fieldIndex.TryGetValue(name, out var i) ? i : -1;
 }

@@ -6,7 +6,8 @@ using Candor.Core.Policy;
 namespace Candor.Client.Policy;
 
 /// <summary>The decision for every event of the catalog under the current policy, precomputed whenever the policy
-/// changes into one array indexed by event handle: the hot path is one volatile read and one array load.</summary>
+/// changes into one array indexed by event handle (the hot path is one volatile read and one array load), and into
+/// each event's <see cref="PolicyCell"/>, which generated typed methods read directly.</summary>
 internal sealed class PolicyGate
 {
     private readonly EventTable _table;
@@ -20,6 +21,7 @@ internal sealed class PolicyGate
         _deviceSample = deviceSample;
         _policy = initial;
         _reasons = Compute(initial);
+        Publish(_reasons);
     }
 
     public TenantPolicy Policy => Volatile.Read(ref _policy);
@@ -36,6 +38,18 @@ internal sealed class PolicyGate
         var reasons = Compute(policy);
         Volatile.Write(ref _policy, policy);
         Volatile.Write(ref _reasons, reasons);
+        Publish(reasons);
+    }
+
+    private void Publish(FilterReason[] reasons)
+    {
+        for (var i = 0; i < reasons.Length; i++)
+        {
+            // A byte: readers see the old decision or the new one, never a mix.
+            _table.Slots[i].Policy.Reason = reasons[i];
+        }
+
+        Interlocked.MemoryBarrier();
     }
 
     private FilterReason[] Compute(TenantPolicy policy)

@@ -27,6 +27,8 @@ internal sealed partial class DurableQueue : IDisposable
     private readonly SelfDiagnostics _diagnostics;
     private readonly List<QueueEntry> _pending = [];
     private readonly SortedDictionary<int, Segment> _segments = [];
+    private readonly byte[] _writeBuffer = new byte[WriteBufferBytes];
+    private int _buffered;
     private FileStream? _active;
     private int _activeId = -1;
     private int _nextSegmentId = 1;
@@ -90,6 +92,7 @@ internal sealed partial class DurableQueue : IDisposable
 
         if (_dirty)
         {
+            WriteBuffered();
             _active.Flush(flushToDisk: true);
             _dirty = false;
         }

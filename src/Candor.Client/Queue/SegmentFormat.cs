@@ -35,11 +35,17 @@ internal static class SegmentFormat
     /// record.</summary>
     public static void WriteFrame(byte[] frame, long seq, byte[] json)
     {
-        var payload = frame.AsSpan(8);
-        BinaryPrimitives.WriteInt64LittleEndian(payload, seq);
-        json.CopyTo(payload.Slice(8));
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(0), (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32.Compute(payload));
+        WriteHeader(frame, seq, json);
+        json.CopyTo(frame.AsSpan(FrameOverhead));
+    }
+
+    /// <summary>Fills <paramref name="header"/> (<see cref="FrameOverhead"/> bytes) with the length, the CRC and the
+    /// sequence number of the record whose JSON follows it.</summary>
+    public static void WriteHeader(Span<byte> header, long seq, ReadOnlySpan<byte> json)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(header.Slice(8), seq);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(8 + json.Length));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.Slice(4), Crc32.Continue(Crc32.Compute(header.Slice(8, 8)), json));
     }
 
     /// <summary>Reads the frame at <paramref name="offset"/>: false when the bytes there are not a whole, intact
