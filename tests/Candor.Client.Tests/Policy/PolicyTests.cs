@@ -288,6 +288,35 @@ public sealed class PolicyTests(Xunit.Abstractions.ITestOutputHelper output) : I
         Assert.Equal(1, client.GetDiagnostics().FilteredFor("invalid_field"));
     }
 
+    [Fact]
+    public async Task Writing_an_event_to_the_queue_allocates_only_what_the_queue_keeps_for_the_uploader()
+    {
+        // The background writer's garbage would pause the app's threads (a collection stops them all): it serialises
+        // into reused buffers, and per event allocates only the JSON the queue keeps, its entry and the event id.
+        await using var client = Clients.Create(_collector.Url, _temp.Path, o => o.RecordLifecycleEvents = false, catalog: TestCatalogs.Shipped);
+        var statusChanged = new CandorGeneratedEvent("fieldservice.work_order.status_changed", ["fromStatus", "toStatus", "offline"]);
+        await client.FlushAsync(TimeSpan.FromSeconds(10));
+        const int n = 1_000;
+        for (var round = 0; round < 3; round++)
+        {
+            TrackTypedInline(client, statusChanged, n);
+            client.PersistPending();
+        }
+
+        var lastSeq = client.QueueForTests.LastSeq;
+        TrackTypedInline(client, statusChanged, n);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        client.PersistPending();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The background loop may have written part of the burst itself, which only lowers what this thread saw.
+        var written = client.QueueForTests.Snapshot().Where(e => e.Seq > lastSeq).ToList();
+        Assert.Equal(n, written.Count);
+        var kept = written.Sum(e => (long)e.Json.Length);
+        _output.WriteLine($"{allocated / (double)n:F0} bytes allocated per event written, {kept / (double)n:F0} of them its JSON");
+        Assert.True(allocated <= kept + (n * 256L), $"{allocated} bytes for {n} events of {kept} bytes of JSON");
+    }
+
     private const int AcceptedBurst = 4_000;
 
     /// <summary>The bytes one burst of <see cref="AcceptedBurst"/> accepted calls allocates on the calling thread
