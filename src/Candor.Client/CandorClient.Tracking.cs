@@ -196,7 +196,7 @@ public sealed partial class CandorClient
                     }
                 }
 
-                _writer.Stage(values.ToPending(slot, _time.GetUtcNow()));
+                values.Stage(_writer, slot, _time.GetUtcNow());
                 return;
             }
 

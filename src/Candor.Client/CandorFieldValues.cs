@@ -35,7 +35,7 @@ public struct CandorFieldValues : IGeneratedValues
     }
 
     /// <summary>The number of fields, or -1 when the count given was out of range.</summary>
-    public readonly int Count { get; }
+    public int Count { readonly get; private set; }
 
     /// <summary>Sets the value at a position of the generated order; a position outside <see cref="Count"/> is
     /// ignored.</summary>
@@ -76,5 +76,17 @@ public struct CandorFieldValues : IGeneratedValues
 
     readonly CandorFieldValue IGeneratedValues.this[int index] => this[index];
 
-    readonly PendingEvent IGeneratedValues.ToPending(EventSlot slot, DateTimeOffset time) => new(slot, in this, time);
+    readonly void IGeneratedValues.Stage(EventWriter writer, EventSlot slot, DateTimeOffset time) => writer.Stage(slot, in this, time);
+
+    /// <summary>Makes these values (all absent: a cleared ring cell) a copy of <paramref name="source"/>, writing only
+    /// its <see cref="Count"/> values.</summary>
+    internal void CopyFrom(in CandorFieldValues source)
+    {
+        var count = source.Count;
+        Count = count;
+        for (var i = 0; i < count; i++)
+        {
+            Set(i, source[i]);
+        }
+    }
 }

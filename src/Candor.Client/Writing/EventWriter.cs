@@ -16,7 +16,7 @@ namespace Candor.Client.Writing;
 /// allocates only what the queue keeps for the uploader (each event's JSON), so it does not bring the garbage
 /// collector onto the app's threads: it serialises into one reused buffer, and the queue frames into a 64 KiB
 /// write buffer.</para>
-/// <para>Back-pressure: the ring holds <see cref="MaxPendingInMemory"/> events; when it is full, <see cref="Stage"/>
+/// <para>Back-pressure: the ring holds <see cref="MaxPendingInMemory"/> events; when it is full, <see cref="Stage(in PendingEvent)"/>
 /// refuses at once and counts the event as dropped (<c>queue_full</c>), so the app's thread never waits. Failure: an
 /// event that cannot be written is counted (an internal error, or <c>too_large</c> by the queue) and skipped; the
 /// rest of the burst is still written and committed, and a failure of the loop itself is counted and never reaches
@@ -88,6 +88,23 @@ internal sealed class EventWriter : IDisposable
 
         // The claim in TryEnqueue was a full fence, so this read cannot pass it: either the loop sees the event
         // before it sleeps, or this sees the loop asleep (the other half is in RunAsync).
+        if (Volatile.Read(ref _idle) != 0)
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>As <see cref="Stage(in PendingEvent)"/> for a typed event's inline values, copied into the ring's
+    /// cell in place.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Stage(EventSlot slot, in CandorFieldValues values, DateTimeOffset time)
+    {
+        if (!_ring.TryEnqueue(slot, in values, time))
+        {
+            _diagnostics.Dropped(DropReason.QueueFull);
+            return;
+        }
+
         if (Volatile.Read(ref _idle) != 0)
         {
             Wake();

@@ -11,8 +11,9 @@ internal interface IGeneratedValues
 
     CandorFieldValue this[int index] { get; }
 
-    /// <summary>The staged event that keeps these values (the array itself, or a copy of the struct).</summary>
-    PendingEvent ToPending(EventSlot slot, DateTimeOffset time);
+    /// <summary>Hands the event to the writer's ring, keeping these values (the array itself, or a copy of the
+    /// struct's values made in the ring's cell).</summary>
+    void Stage(EventWriter writer, EventSlot slot, DateTimeOffset time);
 }
 
 /// <summary>The array form: kept as it is, since the generated code makes a new one per call.</summary>
@@ -22,5 +23,5 @@ internal readonly struct GeneratedArray(CandorFieldValue[] values) : IGeneratedV
 
     public CandorFieldValue this[int index] => values[index];
 
-    public PendingEvent ToPending(EventSlot slot, DateTimeOffset time) => new(slot, null, values, time);
+    public void Stage(EventWriter writer, EventSlot slot, DateTimeOffset time) => writer.Stage(new PendingEvent(slot, null, values, time));
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Candor.Client.Events;
 
 namespace Candor.Client.Writing;
 
@@ -10,7 +11,7 @@ namespace Candor.Client.Writing;
 /// for the consumer, so the writer draining on the other core cannot make a Track call wait. The consumer advances
 /// the head on its own cache line. When the ring is full a producer is refused at once (the caller counts the event
 /// as dropped).</para>
-/// <para>Thread-safety: <see cref="TryEnqueue"/> from any thread; <see cref="TryDequeue"/> from one thread at a time
+/// <para>Thread-safety: <see cref="TryEnqueue(in PendingEvent)"/> from any thread; <see cref="TryDequeue"/> from one thread at a time
 /// (the writer calls it under its write lock).</para></summary>
 internal sealed class HandOffRing
 {
@@ -73,6 +74,42 @@ internal sealed class HandOffRing
         }
     }
 
+    /// <summary>As <see cref="TryEnqueue(in PendingEvent)"/> for a typed event's inline values, filled into the cell
+    /// in place: only the values the event has are copied (the consumer left the cell cleared), not a whole
+    /// <see cref="PendingEvent"/> with all <see cref="CandorFieldValues.MaxCount"/> value slots and their references.</summary>
+    public bool TryEnqueue(EventSlot slot, in CandorFieldValues values, DateTimeOffset time)
+    {
+        var cells = _cells;
+        var position = Volatile.Read(ref _tail.Value);
+        while (true)
+        {
+            ref var cell = ref cells[position & _mask];
+            var difference = Volatile.Read(ref cell.Sequence) - position;
+            if (difference == 0)
+            {
+                var seen = Interlocked.CompareExchange(ref _tail.Value, position + 1, position);
+                if (seen == position)
+                {
+                    cell.Event.Slot = slot;
+                    cell.Event.Time = time;
+                    cell.Event.Inline.CopyFrom(in values);
+                    Volatile.Write(ref cell.Sequence, position + 1);
+                    return true;
+                }
+
+                position = seen;
+            }
+            else if (difference < 0)
+            {
+                return false;
+            }
+            else
+            {
+                position = Volatile.Read(ref _tail.Value);
+            }
+        }
+    }
+
     /// <summary>Takes the oldest published event; false when there is none (or the oldest claimed one is still being
     /// copied in, which the next call sees). One consumer at a time.</summary>
     public bool TryDequeue(out PendingEvent pending)
@@ -86,7 +123,8 @@ internal sealed class HandOffRing
         }
 
         pending = cell.Event;
-        // The cell must not keep the event's strings and arrays alive until the ring comes round again.
+        // The cell must not keep the event's strings and arrays alive until the ring comes round again, and the
+        // in-place enqueue relies on finding it cleared.
         cell.Event = default;
         Volatile.Write(ref cell.Sequence, position + _mask + 1);
         Volatile.Write(ref _head.Value, position + 1);
