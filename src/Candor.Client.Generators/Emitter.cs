@@ -158,7 +158,8 @@ internal static class Emitter
 
         // The public method is only the policy check, inlined into the app's call site: a filtered event costs a
         // read of the event's policy cell and nothing else (no call, no frame with the values to zero). The values
-        // are built in a second method (named with a prefix no catalog name can produce) that is never inlined, so their stack space is set up only for an event the
+        // are built in a second method (named with a prefix no catalog name can produce) that is never inlined and is
+        // compiled fully optimised at its first call, so their stack space is set up only for an event the
         // policy allows.
         s.Append("        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]\n");
         s.Append("        public static void Track").Append(pascal).Append("(this ").Append(Client).Append(" client");
@@ -173,7 +174,12 @@ internal static class Emitter
         }
 
         s.Append(");\n        }\n\n");
+        // (AggressiveOptimization exists from .NET Core 3.0 on; an app on .NET Framework gets NoInlining alone.)
+        s.Append("#if NETCOREAPP3_0_OR_GREATER\n");
+        s.Append("        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]\n");
+        s.Append("#else\n");
         s.Append("        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]\n");
+        s.Append("#endif\n");
         s.Append("        private static void __CandorTrack").Append(pascal).Append("(").Append(Client).Append(" client");
         AppendParameters(s, e, order, parameters, defaults: false);
         s.Append(")\n        {\n");

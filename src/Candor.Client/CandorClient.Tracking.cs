@@ -152,11 +152,15 @@ public sealed partial class CandorClient
     /// <param name="generatedEvent">The event, from the generated code's static field.</param>
     /// <param name="values">The values, one per field name of <paramref name="generatedEvent"/>.</param>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     public void TrackGenerated(CandorGeneratedEvent generatedEvent, in CandorFieldValues values) =>
         TrackGeneratedCore(generatedEvent, in values);
 
     /// <summary>The one definition of a typed event's acceptance, for both forms of the values (a generic method over
-    /// structs, so neither form is boxed).</summary>
+    /// structs, so neither form is boxed). Compiled fully optimised at its first call (like the rest of the accepted
+    /// typed path: the writer's Stage, the ring's enqueue): the app's first events cost what its later ones do, instead
+    /// of running unoptimised code until tiered compilation gets round to it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     private void TrackGeneratedCore<TValues>(CandorGeneratedEvent generatedEvent, in TValues values)
         where TValues : struct, IGeneratedValues
     {

@@ -99,6 +99,7 @@ internal static class FieldRules
     }
 
     /// <summary>Whether a present value has the field's shape: type, range, length, declared values, format.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     public static bool IsValid(in FieldValue value, FieldDefinition field)
     {
         switch (field.Type)

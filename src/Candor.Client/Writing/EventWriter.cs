@@ -96,7 +96,7 @@ internal sealed class EventWriter : IDisposable
 
     /// <summary>As <see cref="Stage(in PendingEvent)"/> for a typed event's inline values, copied into the ring's
     /// cell in place.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     public void Stage(EventSlot slot, in CandorFieldValues values, DateTimeOffset time)
     {
         if (!_ring.TryEnqueue(slot, in values, time))

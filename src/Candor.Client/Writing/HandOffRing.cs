@@ -77,6 +77,7 @@ internal sealed class HandOffRing
     /// <summary>As <see cref="TryEnqueue(in PendingEvent)"/> for a typed event's inline values, filled into the cell
     /// in place: only the values the event has are copied (the consumer left the cell cleared), not a whole
     /// <see cref="PendingEvent"/> with all <see cref="CandorFieldValues.MaxCount"/> value slots and their references.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     public bool TryEnqueue(EventSlot slot, in CandorFieldValues values, DateTimeOffset time)
     {
         var cells = _cells;
