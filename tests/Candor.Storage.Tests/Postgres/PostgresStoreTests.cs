@@ -92,7 +92,7 @@ public sealed class PostgresStoreTests(PostgresDatabase database) : EventStoreCo
         // schema_migrations and the analytics projector's watermark are per database, not per tenant (Citus local tables).
         Assert.Equal(
             ["analytics_alert_webhooks", "analytics_alerts", "analytics_commands", "analytics_crashes", "analytics_device_days",
-             "analytics_durations", "analytics_feature_failures", "analytics_fingerprints", "analytics_session_ends", "analytics_sessions",
+             "analytics_durations", "analytics_failure_triage", "analytics_feature_failures", "analytics_fingerprints", "analytics_session_ends", "analytics_sessions",
              "analytics_vulnerable_versions", "audit", "credentials", "events", "policies", "tenants"],
             leading.Keys.Order());
         Assert.All(leading.Values, column => Assert.Equal("tenant_id", column));
