@@ -15,7 +15,7 @@ internal static class ServeCommand
     {
         var data = new Option<string?>("--data") { Description = "The data folder; the embedded store is candor.duckdb in it. Default: ./candor-data." };
         var store = new Option<string?>("--store") { Description = "duckdb (default) or a PostgreSQL URL: postgres://user@host:5432/db." };
-        var urls = new Option<string?>("--urls") { Description = "Where to listen. Default: http://127.0.0.1:5080 (port 0 picks a free port)." };
+        var urls = new Option<string?>("--urls") { Description = "Where to listen. Default: http://127.0.0.1:5080 (port 0 picks a free port); https URLs need --tls-cert and --tls-key." };
         var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: docs/operations.md)." };
         var catalogs = new Option<string?>("--catalogs") { Description = "The catalogs root: catalog folders to compile, or compiled *.json. Default: $CANDOR_HOME/catalog." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "Serve the https URLs with this PEM certificate (intermediates after it); reloaded when it changes." };
