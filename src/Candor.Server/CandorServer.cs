@@ -2,6 +2,7 @@ using Candor.Server.Access;
 using Candor.Server.Admin;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
+using Candor.Server.Hosting.Tls;
 using Candor.Server.Http;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
@@ -95,6 +96,7 @@ public static class CandorServer
             kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(
                 options.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
+        builder.AddTransportSecurity(options);
         ConfigureLogging(builder.Logging, options);
         var metrics = new CandorMetrics();
         var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
@@ -121,6 +123,7 @@ public static class CandorServer
         }
 
         var app = builder.Build();
+        app.UseTransportSecurity(options);
         app.UseStatusCodePages(async context =>
         {
             var status = context.HttpContext.Response.StatusCode;

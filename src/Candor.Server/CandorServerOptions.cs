@@ -12,6 +12,27 @@ public sealed class CandorServerOptions
     /// port 0 to let the system choose (the chosen address is in <see cref="CandorServerHandle.Address"/>).</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>A PEM file with the certificate https URLs in <see cref="Urls"/> serve, the server's own certificate
+    /// first and any intermediates after it; null for none (then every URL must be http). Read again without a restart
+    /// when its content changes (docs/operations.md, "TLS"). Default null.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The unencrypted PEM private key (PKCS#8, RSA or EC) of <see cref="TlsCertificatePath"/>; required with
+    /// it. Default null.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>The <c>max-age</c> of the <c>Strict-Transport-Security</c> header sent on https responses, in seconds; 0
+    /// sends none. Not sent to <c>localhost</c> or loopback addresses. Default 31,536,000 (one year).</summary>
+    public int HstsMaxAgeSeconds { get; set; } = 31_536_000;
+
+    /// <summary>The addresses or CIDR ranges of the reverse proxies whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> headers are believed; from any other peer they are ignored. Empty (the default): the
+    /// headers are never read, and the client address is the connection's.</summary>
+    public IList<string> KnownProxies { get; } = [];
+
+    /// <summary>How often the certificate and key files are checked for a change. Default 10 s; tests shorten it.</summary>
+    internal TimeSpan TlsReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The data folder; the embedded store is the file <c>candor.duckdb</c> in it. Default <c>./candor-data</c>.</summary>
     public string DataDirectory { get; set; } = "candor-data";
 
@@ -147,6 +168,8 @@ public sealed class CandorServerOptions
                 }
             }
         }
+
+        Hosting.Tls.TransportSecurity.Validate(this, errors);
 
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
