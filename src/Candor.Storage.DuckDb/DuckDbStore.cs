@@ -20,15 +20,16 @@ public sealed partial class DuckDbStore : ICandorStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-    private bool _stagingReady;
+    private readonly int _windowDays;
     private bool _disposed;
 
-    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time)
+    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time, int windowDays)
     {
         _writer = writer;
         _connectionString = connectionString;
         FilePath = filePath;
         _time = time;
+        _windowDays = windowDays;
     }
 
     /// <summary>The full path of the DuckDB file.</summary>
@@ -56,8 +57,19 @@ public sealed partial class DuckDbStore : ICandorStore
             throw new InvalidOperationException($"Cannot open the DuckDB store '{path}': {ex.Message}", ex);
         }
 
+        try
+        {
+            // A database-wide setting: it bounds every connection of this process to the file, the readers too.
+            Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET memory_limit = '{options.MemoryLimitMiB}MiB'"));
+        }
+        catch (DuckDBException ex)
+        {
+            connection.Dispose();
+            throw new InvalidOperationException($"Cannot set the memory limit of the DuckDB store '{path}': {ex.Message}", ex);
+        }
+
         MakePrivate(path);
-        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider));
+        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider, options.DedupeWindowDays));
     }
 
     /// <summary>The data folder 0700 and the database and its write-ahead log 0600: events are readable by the
@@ -116,9 +128,8 @@ public sealed partial class DuckDbStore : ICandorStore
                 transaction.Commit();
             }
 
-            // The staging table copies the events table's shape, which a migration may have changed.
-            Execute(_writer, "DROP TABLE IF EXISTS temp.main.candor_staging");
-            _stagingReady = false;
+            // A migration may have rebuilt events: the day filters are read from it again when needed.
+            _filters.Clear();
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
