@@ -8,7 +8,8 @@ namespace Candor.Storage.DuckDb;
 /// <summary>The embedded store: every table in one DuckDB file. Open it with <see cref="OpenAsync"/>, then call
 /// <see cref="MigrateAsync"/> once before use. Thread-safe: writes are serialised on one connection (DuckDB
 /// has one writer per file), reads run concurrently on their own connections to the same database. Only one
-/// process may open the file at a time.</summary>
+/// process may open the file at a time, and only one <see cref="DuckDbStore"/> in it: the duplicate check relies
+/// on being the file's only writer (DuckDbStore.Dedupe.cs).</summary>
 public sealed partial class DuckDbStore : ICandorStore
 {
     private const string MigrationPrefix = "Candor.Storage.DuckDb.Migrations.";

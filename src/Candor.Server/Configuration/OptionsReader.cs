@@ -19,6 +19,7 @@ internal static class OptionsReader
         "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "OtlpEndpoint",
         "LogFormat", "LogLevel", "Alerts:WebhookAllowlist", "Alerts:DeliveryParallelism", "Alerts:DeliveryTimeoutSeconds",
         "Throttle:FailuresPerAddress", "Throttle:FailuresPerPrefix", "Throttle:WindowSeconds", "CredentialCacheEntries",
+        "DuckDb:MemoryLimitMiB",
     ];
 
     public static CandorServerOptions Read(IConfiguration config, List<string> errors)
@@ -57,6 +58,7 @@ internal static class OptionsReader
         o.ThrottleFailuresPerPrefix = Int(config, "Throttle:FailuresPerPrefix", o.ThrottleFailuresPerPrefix, errors);
         o.ThrottleWindowSeconds = Int(config, "Throttle:WindowSeconds", o.ThrottleWindowSeconds, errors);
         o.CredentialCacheEntries = Int(config, "CredentialCacheEntries", o.CredentialCacheEntries, errors);
+        o.DuckDbMemoryLimitMiB = Int(config, "DuckDb:MemoryLimitMiB", o.DuckDbMemoryLimitMiB, errors);
         o.OtlpEndpoint = config["OtlpEndpoint"] is { Length: > 0 } otlp ? otlp : null;
         o.LogFormat = config["LogFormat"] ?? o.LogFormat;
         if (config["LogLevel"] is { } level)
