@@ -4,9 +4,9 @@ using Candor.Core.Model;
 using Candor.Storage;
 using Candor.Storage.DuckDb;
 
-/// <summary><c>dedupe --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512]</c>: fills a fresh
-/// DuckDB store with N events in commits of the group commit's size, generated as it goes (event times spread
-/// in order over the last 10 days, ids made at each event's time: version 7, or random version 4), and prints
+/// <summary><c>dedupe --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10]</c>:
+/// fills a fresh DuckDB store with N events in commits of the group commit's size, generated as it goes (event
+/// times spread in order over the last 10 days, ids made at each event's time: version 7, or random version 4), and prints
 /// for each slice of stored events the append rate, the duplicate check's cost per row and the process's peak
 /// memory. Then it retries the last commit (every event must come back a duplicate), counts the store (stored
 /// must equal accepted) and removes it. No HTTP: the store alone, to see whether it stays flat as it fills.</summary>
@@ -17,6 +17,7 @@ internal static class DedupeScale
         long stored = 1_000_000;
         int commit = 10_000, slices = 10, memory = 512;
         var v4 = false;
+        var days = 10.0;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,6 +26,7 @@ internal static class DedupeScale
                 case "--commit": commit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--slices": slices = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--memory-mib": memory = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--days": days = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--ids":
                     v4 = args[++i] switch
                     {
@@ -37,9 +39,9 @@ internal static class DedupeScale
             }
         }
 
-        if (stored < commit || slices < 1 || commit < 1)
+        if (stored < commit || slices < 1 || commit < 1 || days is <= 0 or > 30)
         {
-            throw new ArgumentException("--stored must be at least --commit, and --commit and --slices positive");
+            throw new ArgumentException("--stored must be at least --commit, --commit and --slices positive, --days in (0, 30]");
         }
 
         var folder = Path.Combine(Path.GetTempPath(), "candor-dedupe-" + Guid.NewGuid().ToString("N"));
@@ -48,10 +50,10 @@ internal static class DedupeScale
             await using var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = folder, MemoryLimitMiB = memory });
             await store.MigrateAsync();
             var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            Console.WriteLine($"dedupe: {stored:N0} events into DuckDB, ids {(v4 ? "v4" : "v7")}, commits of {commit:N0}, memory_limit {memory} MiB, load average {load}");
+            Console.WriteLine($"dedupe: {stored:N0} events over {days} days into DuckDB, ids {(v4 ? "v4" : "v7")}, commits of {commit:N0}, memory_limit {memory} MiB, load average {load}");
             Console.WriteLine($"{"stored",14} {"rows/s",10} {"check µs/row",13} {"looked up",10} {"filter MiB",11} {"peak RSS MiB",13}");
 
-            var source = new EventSource(stored, v4);
+            var source = new EventSource(stored, v4, days);
             var slice = Math.Max(commit, stored / slices);
             var (sliceStart, sliceRows) = (Stopwatch.GetTimestamp(), 0L);
             var before = store.Dedupe;
@@ -116,11 +118,11 @@ internal static class DedupeScale
 
     /// <summary>Events generated as they are needed: times in order over the last 10 days (a fleet's stream), a
     /// thousand devices, ids made at each event's time.</summary>
-    private sealed class EventSource(long total, bool v4)
+    private sealed class EventSource(long total, bool v4, double days)
     {
         private static readonly string[] Names = ["fieldservice.sync.completed", "app.session.started", "fieldservice.workorder.opened"];
-        private readonly DateTimeOffset _start = TimeProvider.System.GetUtcNow().AddDays(-10);
-        private readonly double _stepMs = TimeSpan.FromDays(10).TotalMilliseconds / total;
+        private readonly DateTimeOffset _start = TimeProvider.System.GetUtcNow().AddDays(-days);
+        private readonly double _stepMs = TimeSpan.FromDays(days).TotalMilliseconds / total;
         private readonly Guid[] _devices = [.. Enumerable.Range(0, 1000).Select(_ => Guid.NewGuid())];
         private readonly Random _rng = new(11);
         private long _made;
