@@ -40,6 +40,10 @@ public sealed class CandorServerOptions
     /// URL or connection string (<c>postgres://user@host:5432/db</c>).</summary>
     public string Store { get; set; } = "duckdb";
 
+    /// <summary>The embedded store's memory limit (DuckDB's <c>memory_limit</c>, the whole database), in MiB; from
+    /// 64 to 1,048,576. Configuration key <c>DuckDb:MemoryLimitMiB</c>. Default 512 (docs/operations.md).</summary>
+    public int DuckDbMemoryLimitMiB { get; set; } = 512;
+
     /// <summary>A folder of compiled catalogs (<c>*.json</c>, from <c>candor catalog compile</c>) to load at start,
     /// or null. Default null.</summary>
     public string? CatalogRoot { get; set; }
@@ -216,6 +220,11 @@ public sealed class CandorServerOptions
 
         Positive(errors, "Limits:MaxEventsPerBatch", MaxEventsPerBatch, 100_000);
         Positive(errors, "Limits:MaxEventAgeDays", MaxEventAgeDays, 3_650);
+        if (DuckDbMemoryLimitMiB is < 64 or > 1_048_576)
+        {
+            errors.Add($"DuckDb:MemoryLimitMiB: must be between 64 and 1048576 (got {DuckDbMemoryLimitMiB}).");
+        }
+
         Positive(errors, "Limits:MaxClockSkewSeconds", MaxClockSkewSeconds, 86_400);
         Positive(errors, "Limits:MaxBodySeconds", MaxBodySeconds, 3_600);
         Positive(errors, "Limits:MinBodyBytesPerSecond", MinBodyBytesPerSecond, 100_000_000);

@@ -172,7 +172,7 @@ internal sealed class EventWriter : IDisposable
                 return false;
             }
 
-            var id = Guid.NewGuid().ToString("D");
+            var id = EventIds.Next(e.Time).ToString("D");
             return _queue.TryAppend(
                 e.Slot.Name,
                 seq => EventSerializer.Serialize(e.Slot, values, id, e.Time, seq, _productId, _appVersion, _session, _device),

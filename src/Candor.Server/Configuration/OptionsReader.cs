@@ -20,6 +20,7 @@ internal static class OptionsReader
         "LogFormat", "LogLevel", "Alerts:WebhookAllowlist", "Alerts:DeliveryParallelism", "Alerts:DeliveryTimeoutSeconds",
         "Throttle:FailuresPerAddress", "Throttle:FailuresPerPrefix", "Throttle:WindowSeconds", "CredentialCacheEntries",
         "Tls:CertificatePath", "Tls:KeyPath", "Tls:HstsMaxAgeSeconds", "ForwardedHeaders:KnownProxies",
+        "DuckDb:MemoryLimitMiB",
     ];
 
     public static CandorServerOptions Read(IConfiguration config, List<string> errors)
@@ -66,6 +67,7 @@ internal static class OptionsReader
         o.ThrottleFailuresPerPrefix = Int(config, "Throttle:FailuresPerPrefix", o.ThrottleFailuresPerPrefix, errors);
         o.ThrottleWindowSeconds = Int(config, "Throttle:WindowSeconds", o.ThrottleWindowSeconds, errors);
         o.CredentialCacheEntries = Int(config, "CredentialCacheEntries", o.CredentialCacheEntries, errors);
+        o.DuckDbMemoryLimitMiB = Int(config, "DuckDb:MemoryLimitMiB", o.DuckDbMemoryLimitMiB, errors);
         o.OtlpEndpoint = config["OtlpEndpoint"] is { Length: > 0 } otlp ? otlp : null;
         o.LogFormat = config["LogFormat"] ?? o.LogFormat;
         if (config["LogLevel"] is { } level)
