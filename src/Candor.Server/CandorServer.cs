@@ -2,6 +2,7 @@ using Candor.Server.Access;
 using Candor.Server.Admin;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
+using Candor.Server.Console;
 using Candor.Server.Http;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
@@ -99,6 +100,7 @@ public static class CandorServer
         var metrics = new CandorMetrics();
         var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
         builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter);
+        builder.AddCandorConsole();
         // The generator fills 'servers' from the request's Host and scheme; a document that echoes a header the client
         // chose can be cached by a proxy and served to others with an attacker's host in it. Clients resolve the
         // paths against the URL they fetched the document from.
@@ -139,6 +141,7 @@ public static class CandorServer
         OperatorEndpoints.Map(app);
         ProbeEndpoints.Map(app);
         AnalyticsEndpoints.Map(app);
+        app.MapCandorConsole();
         app.MapOpenApi();
 
         var writer = app.Services.GetRequiredService<GroupCommitWriter>();
