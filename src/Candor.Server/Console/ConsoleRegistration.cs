@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.FluentUI.AspNetCore.Components;
 using Radzen;
 
@@ -44,6 +45,9 @@ internal static class ConsoleRegistration
             StaticWebAssetsLoader.UseStaticWebAssets(builder.Environment, builder.Configuration);
         }
 
+        // The key manager warns that keys are kept unencrypted: in the store they are, as the store's other secrets are
+        // (docs/console.md), and a warning at every start would only teach operators to ignore warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         var services = builder.Services;
         services.AddSingleton(assets);
         services.AddRazorComponents();
