@@ -49,6 +49,8 @@ public sealed class PagesTests(ConsoleFixture fixture)
         Assert.Equal(detail.GetProperty("events").GetInt64().ToString("N0", CultureInfo.InvariantCulture), await page.InnerTextAsync("[data-figure=events]"));
         Assert.Equal(detail.GetProperty("devices").GetInt64().ToString("N0", CultureInfo.InvariantCulture), await page.InnerTextAsync("[data-figure=devices]"));
         Assert.True(await page.Locator("figure.chart svg").CountAsync() > 0, "the group's chart is an SVG rendered on the server");
+        Assert.DoesNotContain("NaN", await page.Locator("figure.chart").InnerHTMLAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("figure.chart .rz-column-series path").CountAsync() > 0, "the events per day are drawn as columns");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.Artifacts, "failure-group.png"), FullPage = true });
     }
 
@@ -66,6 +68,13 @@ public sealed class PagesTests(ConsoleFixture fixture)
         var sessions = first.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("sessions").GetInt64().ToString("N0", CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(sessions, await section.Locator("[data-figure=sessions]").AllInnerTextsAsync());
         Assert.True(await section.Locator("figure.chart svg").CountAsync() >= 3, "three charts, rendered on the server as SVG");
+        foreach (var chart in await section.Locator("figure.chart").AllAsync())
+        {
+            var svg = await chart.InnerHTMLAsync();
+            Assert.DoesNotContain("NaN", svg, StringComparison.Ordinal);
+            Assert.Contains("rz-series-0", svg, StringComparison.Ordinal);
+        }
+
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleFixture.Artifacts, "overview.png"), FullPage = false });
     }
 
