@@ -2,6 +2,7 @@ using Candor.Server.Access;
 using Candor.Server.Admin;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
+using Candor.Server.Console;
 using Candor.Server.Hosting.Tls;
 using Candor.Server.Http;
 using Candor.Server.Ingestion;
@@ -101,6 +102,7 @@ public static class CandorServer
         var metrics = new CandorMetrics();
         var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
         builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter);
+        builder.AddCandorConsole();
         // The generator fills 'servers' from the request's Host and scheme; a document that echoes a header the client
         // chose can be cached by a proxy and served to others with an attacker's host in it. Clients resolve the
         // paths against the URL they fetched the document from.
@@ -142,6 +144,7 @@ public static class CandorServer
         OperatorEndpoints.Map(app);
         ProbeEndpoints.Map(app);
         AnalyticsEndpoints.Map(app);
+        app.MapCandorConsole();
         app.MapOpenApi();
 
         var writer = app.Services.GetRequiredService<GroupCommitWriter>();
