@@ -13,6 +13,8 @@ log() { echo "test.sh: $*" >&2; }
 # --- Debian packages the tests need -------------------------------------------------------------------
 need=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+# The console's browser tests drive Debian's chromium (tests/Candor.Console.Tests); Playwright never downloads one.
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 if (( ${#need[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
     log "installing ${need[*]}"

@@ -25,6 +25,13 @@ using Npgsql;
 //            and into PostgreSQL, each a child process whose peak working set is read from /proc; one table.
 //   stages   [--events N]       what each stage costs per event, on one thread
 //   inproc   [--events N] [--concurrency C]   parse, validate and append with the group commit, no HTTP
+//   dedupe   --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10]
+//            the DuckDB store alone filled to N events: append rate and duplicate-check cost per slice (DedupeScale.cs)
+if (args.Length > 0 && args[0] == "dedupe")
+{
+    return await DedupeScale.RunAsync(args);
+}
+
 var settings = Settings.Parse(args);
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "compare";
 var catalog = LoadCatalog(settings.CatalogFolder);
@@ -33,7 +40,7 @@ return mode switch
     "stages" => await Stages.RunAsync(catalog, settings),
     "inproc" => await InProcess.RunAsync(catalog, settings),
     "compare" => await Compare.RunAsync(catalog, settings),
-    _ => Fail($"unknown mode '{mode}' (compare, stages, inproc)"),
+    _ => Fail($"unknown mode '{mode}' (compare, stages, inproc, dedupe)"),
 };
 
 // A compiled catalog (`candor catalog compile --out FILE`), as the collector loads it.

@@ -22,5 +22,6 @@ root.Subcommands.Add(LoadGenCommand.Create());
 root.Subcommands.Add(ViewerCommand.Create());
 root.Subcommands.Add(PrivacyCommands.Create());
 root.Subcommands.Add(HealthCommands.Create());
+root.Subcommands.Add(Candor.Cli.WebConsole.ConsoleBenchCommand.Create());
 
 return await CliRunner.RunAsync(root, args);

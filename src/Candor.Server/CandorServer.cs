@@ -2,6 +2,8 @@ using Candor.Server.Access;
 using Candor.Server.Admin;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
+using Candor.Server.Console;
+using Candor.Server.Hosting.Tls;
 using Candor.Server.Http;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
@@ -95,10 +97,12 @@ public static class CandorServer
             kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(
                 options.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
+        builder.AddTransportSecurity(options);
         ConfigureLogging(builder.Logging, options);
         var metrics = new CandorMetrics();
         var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
         builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter);
+        builder.AddCandorConsole();
         // The generator fills 'servers' from the request's Host and scheme; a document that echoes a header the client
         // chose can be cached by a proxy and served to others with an attacker's host in it. Clients resolve the
         // paths against the URL they fetched the document from.
@@ -121,6 +125,7 @@ public static class CandorServer
         }
 
         var app = builder.Build();
+        app.UseTransportSecurity(options);
         app.UseStatusCodePages(async context =>
         {
             var status = context.HttpContext.Response.StatusCode;
@@ -139,6 +144,7 @@ public static class CandorServer
         OperatorEndpoints.Map(app);
         ProbeEndpoints.Map(app);
         AnalyticsEndpoints.Map(app);
+        app.MapCandorConsole();
         app.MapOpenApi();
 
         var writer = app.Services.GetRequiredService<GroupCommitWriter>();

@@ -12,12 +12,37 @@ public sealed class CandorServerOptions
     /// port 0 to let the system choose (the chosen address is in <see cref="CandorServerHandle.Address"/>).</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>A PEM file with the certificate https URLs in <see cref="Urls"/> serve, the server's own certificate
+    /// first and any intermediates after it; null for none (then every URL must be http). Read again without a restart
+    /// when its content changes (docs/operations.md, "TLS"). Default null.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The unencrypted PEM private key (PKCS#8, RSA or EC) of <see cref="TlsCertificatePath"/>; required with
+    /// it. Default null.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>The <c>max-age</c> of the <c>Strict-Transport-Security</c> header sent on https responses, in seconds; 0
+    /// sends none. Not sent to <c>localhost</c> or loopback addresses. Default 31,536,000 (one year).</summary>
+    public int HstsMaxAgeSeconds { get; set; } = 31_536_000;
+
+    /// <summary>The addresses or CIDR ranges of the reverse proxies whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> headers are believed; from any other peer they are ignored. Empty (the default): the
+    /// headers are never read, and the client address is the connection's.</summary>
+    public IList<string> KnownProxies { get; } = [];
+
+    /// <summary>How often the certificate and key files are checked for a change. Default 10 s; tests shorten it.</summary>
+    internal TimeSpan TlsReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The data folder; the embedded store is the file <c>candor.duckdb</c> in it. Default <c>./candor-data</c>.</summary>
     public string DataDirectory { get; set; } = "candor-data";
 
     /// <summary>The store: <c>duckdb</c> (the default: one file in <see cref="DataDirectory"/>) or a PostgreSQL
     /// URL or connection string (<c>postgres://user@host:5432/db</c>).</summary>
     public string Store { get; set; } = "duckdb";
+
+    /// <summary>The embedded store's memory limit (DuckDB's <c>memory_limit</c>, the whole database), in MiB; from
+    /// 64 to 1,048,576. Configuration key <c>DuckDb:MemoryLimitMiB</c>. Default 512 (docs/operations.md).</summary>
+    public int DuckDbMemoryLimitMiB { get; set; } = 512;
 
     /// <summary>A folder of compiled catalogs (<c>*.json</c>, from <c>candor catalog compile</c>) to load at start,
     /// or null. Default null.</summary>
@@ -148,6 +173,8 @@ public sealed class CandorServerOptions
             }
         }
 
+        Hosting.Tls.TransportSecurity.Validate(this, errors);
+
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             errors.Add("Data: must name a folder.");
@@ -193,6 +220,11 @@ public sealed class CandorServerOptions
 
         Positive(errors, "Limits:MaxEventsPerBatch", MaxEventsPerBatch, 100_000);
         Positive(errors, "Limits:MaxEventAgeDays", MaxEventAgeDays, 3_650);
+        if (DuckDbMemoryLimitMiB is < 64 or > 1_048_576)
+        {
+            errors.Add($"DuckDb:MemoryLimitMiB: must be between 64 and 1048576 (got {DuckDbMemoryLimitMiB}).");
+        }
+
         Positive(errors, "Limits:MaxClockSkewSeconds", MaxClockSkewSeconds, 86_400);
         Positive(errors, "Limits:MaxBodySeconds", MaxBodySeconds, 3_600);
         Positive(errors, "Limits:MinBodyBytesPerSecond", MinBodyBytesPerSecond, 100_000_000);

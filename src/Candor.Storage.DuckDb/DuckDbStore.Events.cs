@@ -14,14 +14,11 @@ public sealed partial class DuckDbStore
         "os, os_version, arch, locale, seq, time, received_at, data";
 
     /// <inheritdoc />
-    /// <remarks>Repeats within the call are found in memory first. The rest go through DuckDB's appender straight
-    /// into <c>events</c> inside one transaction, which commits (and syncs the write-ahead log) before this
-    /// returns; the primary key checks every row as it is appended. When it finds an event already stored, the
-    /// transaction is rolled back, so nothing of the call is kept, and the call takes the slower path: the
-    /// appender into a connection-local staging table, then <c>INSERT ... SELECT ... ON CONFLICT DO NOTHING
-    /// RETURNING</c> to learn which ones were new. Appending in place saves the copy out of the staging table in
-    /// the common case of no duplicates (docs/benchmarks.md); an anti-join would scan all stored events on
-    /// every call.</remarks>
+    /// <remarks>Repeats within the call are found in memory first; the rest are checked against the store
+    /// (<see cref="FindStored"/>: a pruned id-range join for time-ordered ids, the day filters and an exact
+    /// look-up for the others), then the new ones go through DuckDB's appender straight into <c>events</c>, all in
+    /// one transaction that commits (and syncs the write-ahead log) before this returns. If anything fails, the
+    /// transaction is rolled back and nothing of the call is kept.</remarks>
     public Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
         StoreText.Validate(events);
@@ -37,50 +34,28 @@ public sealed partial class DuckDbStore
     {
         var duplicates = new List<int>();
         var unique = StoreText.FirstOccurrences(events, duplicates);
-        if (TryAppendInPlace(events, unique))
-        {
-            duplicates.Sort();
-            return new AppendResult(unique.Count, duplicates);
-        }
-
-        if (!_stagingReady)
-        {
-            Execute(_writer, "CREATE OR REPLACE TEMP TABLE candor_staging AS SELECT * FROM events LIMIT 0");
-            _stagingReady = true;
-        }
-
-        try
-        {
-            using (var appender = _writer.CreateAppender("temp", "main", "candor_staging"))
-            {
-                foreach (var index in unique)
-                {
-                    AppendRow(appender, events[index]);
-                }
-            }
-
-            var stored = InsertSkippingStored(events, unique, duplicates);
-            duplicates.Sort();
-            return new AppendResult(stored, duplicates);
-        }
-        finally
-        {
-            Execute(_writer, "DELETE FROM candor_staging");
-        }
-    }
-
-    /// <summary>Appends every row in one transaction; false (and nothing kept) when DuckDB refused a row, e.g. a
-    /// duplicate key. Any refusal of a row sends the call down the slower path, which reports a real error
-    /// again; a failed commit is the store's error and is thrown as it is (DuckDB has ended that transaction).</summary>
-    private bool TryAppendInPlace(IReadOnlyList<StoredEvent> events, List<int> unique)
-    {
+        var fresh = new List<int>(unique.Count);
         Execute(_writer, "BEGIN TRANSACTION");
         var committing = false;
         try
         {
-            using (var appender = _writer.CreateAppender("events"))
+            var stored = FindStored(events, unique);
+            foreach (var index in unique)
             {
-                foreach (var index in unique)
+                if (stored.Contains(index))
+                {
+                    duplicates.Add(index);
+                }
+                else
+                {
+                    fresh.Add(index);
+                }
+            }
+
+            if (fresh.Count > 0)
+            {
+                using var appender = _writer.CreateAppender("events");
+                foreach (var index in fresh)
                 {
                     AppendRow(appender, events[index]);
                 }
@@ -88,37 +63,31 @@ public sealed partial class DuckDbStore
 
             committing = true;
             Execute(_writer, "COMMIT");
-            return true;
         }
-        catch (DuckDBException) when (!committing)
+        catch when (!committing)
         {
-            Execute(_writer, "ROLLBACK");
-            return false;
+            // Nothing of this call may stay. (A failed COMMIT has already ended the transaction.)
+            Rollback();
+            throw;
         }
+
+        Remember(events, fresh);
+        duplicates.Sort();
+        return new AppendResult(fresh.Count, duplicates);
     }
 
-    private int InsertSkippingStored(IReadOnlyList<StoredEvent> events, List<int> unique, List<int> duplicates)
+    /// <summary>Ends the open transaction without keeping it; a failure to roll back (DuckDB may have ended the
+    /// transaction itself) must not hide the error that caused it.</summary>
+    private void Rollback()
     {
-        var inserted = new HashSet<(Guid, Guid)>(unique.Count);
-        using (var command = Command(_writer,
-            $"INSERT INTO events ({EventColumns}) SELECT {EventColumns} FROM candor_staging ON CONFLICT DO NOTHING RETURNING tenant_id, event_id"))
-        using (var reader = command.ExecuteReader())
+        try
         {
-            while (reader.Read())
-            {
-                inserted.Add((reader.GetGuid(0), reader.GetGuid(1)));
-            }
+            Execute(_writer, "ROLLBACK");
         }
-
-        foreach (var index in unique)
+        catch (DuckDBException)
         {
-            if (!inserted.Contains((events[index].TenantId, events[index].EventId)))
-            {
-                duplicates.Add(index);
-            }
+            // Already ended.
         }
-
-        return inserted.Count;
     }
 
     private static void AppendRow(DuckDBAppender appender, StoredEvent e) =>
@@ -176,7 +145,7 @@ public sealed partial class DuckDbStore
             parameters.Add(("to", Utc(to)));
         }
 
-        // Paging needs a total order: time alone can tie, the primary key cannot.
+        // Paging needs a total order: time alone can tie, (tenant, event id) is unique per tenant.
         sql.Append(" ORDER BY time, seq, event_id");
         if (filter.Limit is { } limit)
         {

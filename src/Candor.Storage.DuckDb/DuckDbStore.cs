@@ -8,7 +8,8 @@ namespace Candor.Storage.DuckDb;
 /// <summary>The embedded store: every table in one DuckDB file. Open it with <see cref="OpenAsync"/>, then call
 /// <see cref="MigrateAsync"/> once before use. Thread-safe: writes are serialised on one connection (DuckDB
 /// has one writer per file), reads run concurrently on their own connections to the same database. Only one
-/// process may open the file at a time.</summary>
+/// process may open the file at a time, and only one <see cref="DuckDbStore"/> in it: the duplicate check relies
+/// on being the file's only writer (DuckDbStore.Dedupe.cs).</summary>
 public sealed partial class DuckDbStore : ICandorStore
 {
     private const string MigrationPrefix = "Candor.Storage.DuckDb.Migrations.";
@@ -20,15 +21,16 @@ public sealed partial class DuckDbStore : ICandorStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-    private bool _stagingReady;
+    private readonly int _windowDays;
     private bool _disposed;
 
-    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time)
+    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time, int windowDays)
     {
         _writer = writer;
         _connectionString = connectionString;
         FilePath = filePath;
         _time = time;
+        _windowDays = windowDays;
     }
 
     /// <summary>The full path of the DuckDB file.</summary>
@@ -56,8 +58,19 @@ public sealed partial class DuckDbStore : ICandorStore
             throw new InvalidOperationException($"Cannot open the DuckDB store '{path}': {ex.Message}", ex);
         }
 
+        try
+        {
+            // A database-wide setting: it bounds every connection of this process to the file, the readers too.
+            Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET memory_limit = '{options.MemoryLimitMiB}MiB'"));
+        }
+        catch (DuckDBException ex)
+        {
+            connection.Dispose();
+            throw new InvalidOperationException($"Cannot set the memory limit of the DuckDB store '{path}': {ex.Message}", ex);
+        }
+
         MakePrivate(path);
-        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider));
+        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider, options.DedupeWindowDays));
     }
 
     /// <summary>The data folder 0700 and the database and its write-ahead log 0600: events are readable by the
@@ -116,9 +129,8 @@ public sealed partial class DuckDbStore : ICandorStore
                 transaction.Commit();
             }
 
-            // The staging table copies the events table's shape, which a migration may have changed.
-            Execute(_writer, "DROP TABLE IF EXISTS temp.main.candor_staging");
-            _stagingReady = false;
+            // A migration may have rebuilt events: the day filters are read from it again when needed.
+            _filters.Clear();
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -20,6 +20,16 @@ public sealed class DuckDbStoreOptions
     /// Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>DuckDB's memory limit for the whole database (its buffer pool, joins, sorts), in MiB; DuckDB
+    /// spills to a temporary folder beside the file past it. Between 64 and 1,048,576. Default: 512.</summary>
+    public int MemoryLimitMiB { get; set; } = 512;
+
+    /// <summary>How many days of event time, counted back from today, the duplicate check keeps in-memory filters
+    /// for (random ids; docs/operations.md, "DuckDB: duplicate check"). Events older than that are still checked
+    /// exactly, by a look-up in the store. Set it to the collector's acceptance window plus one day. Between 1
+    /// and 3,660. Default: 31 (the 30-day acceptance window and a day of clock skew).</summary>
+    public int DedupeWindowDays { get; set; } = 31;
+
     /// <summary>The full path of the DuckDB file; throws <see cref="ArgumentException"/> listing every problem.</summary>
     internal string ResolveFilePath()
     {
@@ -32,6 +42,16 @@ public sealed class DuckDbStoreOptions
         if (TimeProvider is null)
         {
             errors.Add("TimeProvider must not be null");
+        }
+
+        if (MemoryLimitMiB is < 64 or > 1_048_576)
+        {
+            errors.Add($"MemoryLimitMiB must be between 64 and 1048576 (got {MemoryLimitMiB})");
+        }
+
+        if (DedupeWindowDays is < 1 or > 3_660)
+        {
+            errors.Add($"DedupeWindowDays must be between 1 and 3660 (got {DedupeWindowDays})");
         }
 
         if (errors.Count > 0)

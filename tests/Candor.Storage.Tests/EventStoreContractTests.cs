@@ -125,6 +125,37 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Time_ordered_ids_are_stored_once_across_calls_and_within_a_call()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var first = TestEvents.ManyTimeOrdered(tenant, device, 20);
+        Assert.Equal(20, (await Store.AppendAsync(first)).Stored);
+
+        // A retry of part of the first call, new events, and one of the new events twice.
+        var next = TestEvents.ManyTimeOrdered(tenant, device, 5, first: 20);
+        List<StoredEvent> mixed = [first[3], next[0], first[19], next[1], next[2], next[0], next[3], next[4]];
+        var result = await Store.AppendAsync(mixed);
+
+        Assert.Equal(5, result.Stored);
+        Assert.Equal([0, 2, 5], result.DuplicateIndexes.Order());
+        Assert.Equal(25, await Store.CountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Time_ordered_id_in_two_tenants_is_stored_for_each_and_deduplicated_in_each()
+    {
+        var (a, b, device) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.ManyTimeOrdered(a, device, 3);
+        var copies = events.Select(e => e with { TenantId = b }).ToList();
+
+        Assert.Equal(3, (await Store.AppendAsync(events)).Stored);
+        Assert.Equal(3, (await Store.AppendAsync(copies)).Stored);
+        Assert.Equal(6, (await Store.AppendAsync([.. events, .. copies])).DuplicateIndexes.Count);
+        Assert.Equal(3, await Store.CountAsync(a));
+        Assert.Equal(3, await Store.CountAsync(b));
+    }
+
+    [Fact]
     public async Task Concurrent_appends_from_many_tasks_store_each_event_exactly_once()
     {
         var tenant = Guid.NewGuid();

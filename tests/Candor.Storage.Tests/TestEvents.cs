@@ -35,6 +35,30 @@ internal static class TestEvents
             Data = $$"""{"durationMs":{{1840 + i}},"recordCount":312,"result":"success"}""",
         };
 
+    /// <summary>A version 7 (time-ordered) UUID: 48 bits of Unix milliseconds, then random bits.</summary>
+    public static Guid V7(DateTimeOffset at)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        var ms = at.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(ms >> (8 * (5 - i)));
+        }
+
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x70);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>Events whose ids are version 7 UUIDs made at each event's time, as the SDK makes them.</summary>
+    public static List<StoredEvent> ManyTimeOrdered(Guid tenant, Guid device, int count, int first = 0) =>
+        Enumerable.Range(first, count).Select(i =>
+        {
+            var e = Make(tenant, device, i);
+            return e with { EventId = V7(e.Time) };
+        }).ToList();
+
     public static List<StoredEvent> Many(Guid tenant, Guid device, int count) =>
         Enumerable.Range(0, count).Select(i => Make(tenant, device, i)).ToList();
 

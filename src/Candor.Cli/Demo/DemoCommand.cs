@@ -162,6 +162,9 @@ internal static class DemoCommand
         o.WriteLine($"Data: {Display(Path.Combine(data, "candor.duckdb"))} (DuckDB), summary in {Display(summaryFolder)}");
         o.WriteLine();
         o.WriteLine(keepRunning
+            ? $"Console: open {url}/console in a browser and sign in with the admin token above (role owner)."
+            : $"Console: {url}/console (sign in with the admin token above); run './candor demo --keep-running' to keep it up.");
+        o.WriteLine(keepRunning
             ? $"The collector is running at {url} until Ctrl+C. Try:"
             : $"The collector at {url} stops now; run './candor demo --keep-running' to explore it, then try:");
         o.WriteLine($"  curl -s -H 'Authorization: Bearer {tenant.IngestionKey}' {url}/v1/policy");

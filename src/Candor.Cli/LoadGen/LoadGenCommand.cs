@@ -5,6 +5,7 @@ using System.Text.Json;
 using Candor.Catalog.Compilation;
 using Candor.Cli.Catalog;
 using Candor.Fleet.Load;
+using Candor.Fleet.Simulation;
 
 namespace Candor.Cli.LoadGen;
 
@@ -29,6 +30,12 @@ internal static class LoadGenCommand
             Description = "Stop sending after this many seconds.",
             DefaultValueFactory = _ => 300,
         };
+        var ids = new Option<string>("--ids")
+        {
+            Description = "Event ids the fleet makes: v7 (time-ordered, as the SDK) or v4 (random, as older clients).",
+            DefaultValueFactory = _ => "v7",
+        };
+        ids.AcceptOnlyFromAmong("v7", "v4");
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var otlp = new Option<bool>("--otlp")
         {
@@ -40,7 +47,7 @@ internal static class LoadGenCommand
             "Send pre-generated batches of the simulated fleet to a collector with concurrent senders and report throughput, " +
             "accepted/duplicate/rejected totals and latency per batch. Stops by itself (event count and time limit).")
         {
-            url, key, events, concurrency, batch, seed, gzip, timeLimit, json, otlp, family, catalogPath,
+            url, key, events, concurrency, batch, seed, ids, gzip, timeLimit, json, otlp, family, catalogPath,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,6 +64,7 @@ internal static class LoadGenCommand
                 Concurrency = parse.GetValue(concurrency),
                 BatchSize = parse.GetValue(batch),
                 Seed = parse.GetValue(seed),
+                Ids = parse.GetValue(ids) == "v4" ? EventIdKind.V4 : EventIdKind.V7,
                 Gzip = parse.GetValue(gzip),
                 Otlp = parse.GetValue(otlp),
                 TimeLimit = TimeSpan.FromSeconds(parse.GetValue(timeLimit)),

@@ -15,13 +15,15 @@ internal static class ServeCommand
     {
         var data = new Option<string?>("--data") { Description = "The data folder; the embedded store is candor.duckdb in it. Default: ./candor-data." };
         var store = new Option<string?>("--store") { Description = "duckdb (default) or a PostgreSQL URL: postgres://user@host:5432/db." };
-        var urls = new Option<string?>("--urls") { Description = "Where to listen. Default: http://127.0.0.1:5080 (port 0 picks a free port)." };
+        var urls = new Option<string?>("--urls") { Description = "Where to listen. Default: http://127.0.0.1:5080 (port 0 picks a free port); https URLs need --tls-cert and --tls-key." };
         var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: docs/operations.md)." };
         var catalogs = new Option<string?>("--catalogs") { Description = "The catalogs root: catalog folders to compile, or compiled *.json. Default: $CANDOR_HOME/catalog." };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "Serve the https URLs with this PEM certificate (intermediates after it); reloaded when it changes." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert (unencrypted; keep it 0600)." };
         var logFormat = new Option<string?>("--log-format") { Description = "text (default) or json (structured, one object a line)." };
         var command = new Command("serve", "Run the Candor collector: ingestion, policy, tenants, fleet health analytics, liveness and readiness probes, and metrics.")
         {
-            data, store, urls, config, catalogs, logFormat,
+            data, store, urls, config, catalogs, logFormat, tlsCert, tlsKey,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,6 +40,8 @@ internal static class ServeCommand
             Flag(store, "Store");
             Flag(urls, "Urls");
             Flag(logFormat, "LogFormat");
+            Flag(tlsCert, "Tls:CertificatePath");
+            Flag(tlsKey, "Tls:KeyPath");
             var options = ReadOptions(parse.GetValue(config), flags, parse.GetValue(catalogs));
             await using var server = await StartAsync(options, ct);
             Console.Out.WriteLine($"Candor collector listening on {server.Address} (store: {Describe(options)}; press Ctrl+C to stop)");

@@ -242,7 +242,7 @@ internal sealed class EventWriter : IDisposable
                 return false;
             }
 
-            var id = Guid.NewGuid().ToString("D");
+            var id = EventIds.Next(e.Time).ToString("D");
             _record.Set(e.Slot, values, id, e.Time);
             return _queue.TryAppend(e.Slot.Name, _record, out _);
         }

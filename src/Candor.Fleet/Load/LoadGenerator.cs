@@ -37,7 +37,7 @@ internal sealed partial class LoadGenerator
     /// events of a fleet sized for that count, whose period ends at <paramref name="end"/>.</summary>
     public static List<PreparedBatch> Prepare(CompiledCatalog catalog, LoadOptions options, DateTimeOffset end)
     {
-        var fleet = new FleetSimulator(catalog, FleetOptions.ForEventCount(options.Events, options.Seed, end, options.BatchSize));
+        var fleet = new FleetSimulator(catalog, FleetOptions.ForEventCount(options.Events, options.Seed, end, options.BatchSize, ids: options.Ids));
         return Prepare(BatchWriter.Batches(fleet), options.Gzip, options.Otlp);
     }
 

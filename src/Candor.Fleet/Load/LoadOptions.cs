@@ -1,3 +1,5 @@
+using Candor.Fleet.Simulation;
+
 namespace Candor.Fleet.Load;
 
 /// <summary>What the load generator sends and how hard.</summary>
@@ -20,6 +22,10 @@ internal sealed record LoadOptions
 
     /// <summary>The fleet's seed; the same seed sends the same event ids (a second run is all duplicates). Default 1.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Which event ids the fleet makes: <see cref="EventIdKind.V7"/> (time-ordered, as the SDK) or
+    /// <see cref="EventIdKind.V4"/> (random, as older clients). Default V7.</summary>
+    public EventIdKind Ids { get; init; } = EventIdKind.V7;
 
     /// <summary>Whether bodies are gzip-compressed (compressed before the clock starts). Default false.</summary>
     public bool Gzip { get; init; }

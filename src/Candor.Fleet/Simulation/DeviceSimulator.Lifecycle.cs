@@ -55,7 +55,7 @@ internal sealed partial class DeviceSimulator
             // What a device reports about itself is the same every day: its values come from a generator seeded by
             // the device and the event, not from the session's sequence.
             var stable = new Random(Distributions.StableHash(template.Name, _deviceSeed));
-            var ev = new SimEvent(template, _device, Distributions.Uuid(ref _ids), _session, Math.Max(t, _lastTime));
+            var ev = new SimEvent(template, _device, NewId(Math.Max(t, _lastTime)), _session, Math.Max(t, _lastTime));
             GenericValues.Fill(ev, stable);
             Add(ev);
         }

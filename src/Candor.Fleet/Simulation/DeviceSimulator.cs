@@ -54,6 +54,7 @@ internal sealed partial class DeviceSimulator
 
     private int _pendingIndex;
     private ulong _ids;
+    private readonly bool _timeOrderedIds;
     private long _seq;
     private long _lastTime;
     private int _day = -1;
@@ -78,9 +79,11 @@ internal sealed partial class DeviceSimulator
     /// <param name="preinstalled">Whether the product was installed before the period; if not, it is installed on a random day.</param>
     /// <param name="alwaysActive">The device has a session every day (the fleet's first device of each product,
     /// so that a small fleet over one day still shows the whole family).</param>
+    /// <param name="ids">Which event ids the device makes (time-ordered by default, as the SDK).</param>
     public DeviceSimulator(FleetDevice device, int deviceSeed, EventCatalog catalog, long startMs, long endMs, int days, bool preinstalled,
-        bool alwaysActive = false)
+        bool alwaysActive = false, EventIdKind ids = EventIdKind.V7)
     {
+        _timeOrderedIds = ids == EventIdKind.V7;
         _alwaysActive = alwaysActive;
         _device = device;
         _deviceSeed = deviceSeed;
@@ -233,7 +236,7 @@ internal sealed partial class DeviceSimulator
             return null;
         }
 
-        var ev = new SimEvent(template, _device, Distributions.Uuid(ref _ids), _session, Math.Clamp(t, _lastTime, _endMs));
+        var ev = new SimEvent(template, _device, NewId(Math.Clamp(t, _lastTime, _endMs)), _session, Math.Clamp(t, _lastTime, _endMs));
         GenericValues.Fill(ev, _rng);
         return ev;
     }
@@ -251,4 +254,7 @@ internal sealed partial class DeviceSimulator
         _lastTime = ev.TimeMs;
         _pending.Add(ev);
     }
+
+    /// <summary>The id of an event at <paramref name="timeMs"/>: made at the event's time, as the SDK makes it.</summary>
+    internal Guid NewId(long timeMs) => _timeOrderedIds ? Distributions.UuidV7(timeMs, ref _ids) : Distributions.Uuid(ref _ids);
 }

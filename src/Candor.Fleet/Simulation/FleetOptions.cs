@@ -19,6 +19,10 @@ internal sealed record FleetOptions
     /// <summary>Events per batch, at most 500 (the protocol's batches are small). Default 500.</summary>
     public int BatchSize { get; init; } = 500;
 
+    /// <summary>Which event ids the devices make: time-ordered (version 7, as the SDK does) or random (version 4,
+    /// as older SDKs and other clients do). Default <see cref="EventIdKind.V7"/>.</summary>
+    public EventIdKind Ids { get; init; } = EventIdKind.V7;
+
     /// <summary>Stop after this many events (null: the whole period).</summary>
     public long? MaxEvents { get; init; }
 
@@ -51,9 +55,20 @@ internal sealed record FleetOptions
 
     /// <summary>Options whose fleet produces at least <paramref name="events"/> events, capped to that count. A device
     /// averages about 50 events a day; the fleet is sized for 25 so that it never runs dry before the count.</summary>
-    public static FleetOptions ForEventCount(long events, int seed, DateTimeOffset end, int batchSize = 500, int days = 7)
+    public static FleetOptions ForEventCount(long events, int seed, DateTimeOffset end, int batchSize = 500, int days = 7,
+        EventIdKind ids = EventIdKind.V7)
     {
         var devices = (int)Math.Clamp((events / (days * 25.0)) + 20, 20, 1_000_000);
-        return new FleetOptions { Seed = seed, Devices = devices, Days = days, End = end, BatchSize = batchSize, MaxEvents = events };
+        return new FleetOptions { Seed = seed, Devices = devices, Days = days, End = end, BatchSize = batchSize, MaxEvents = events, Ids = ids };
     }
+}
+
+/// <summary>How simulated devices make event ids.</summary>
+internal enum EventIdKind
+{
+    /// <summary>Version 7 UUIDs carrying the event's time: ids made later sort later (docs/protocol.md).</summary>
+    V7,
+
+    /// <summary>Random version 4 UUIDs.</summary>
+    V4,
 }

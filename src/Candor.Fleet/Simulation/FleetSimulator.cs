@@ -54,7 +54,8 @@ internal sealed class FleetSimulator
             var device = Platforms.CreateDevice(i, product, rng);
             var preinstalled = i < Products.Count || !Distributions.Chance(rng, .05);
             devices.Add(new DeviceSimulator(
-                device, Distributions.DeriveSeed(seed, 7), _catalog, StartMs, EndMs, _options.Days, preinstalled, alwaysActive: i < Products.Count));
+                device, Distributions.DeriveSeed(seed, 7), _catalog, StartMs, EndMs, _options.Days, preinstalled, alwaysActive: i < Products.Count,
+                ids: _options.Ids));
         }
 
         return devices;

@@ -24,14 +24,15 @@ internal sealed class CredentialResolver(ITenantStore store, TimeProvider time, 
     /// <summary>How many credentials the store knows are cached (also those past their time to live).</summary>
     public int KnownCount => _known.Count;
 
-    public async ValueTask<Principal?> ResolveAsync(HttpRequest request, CredentialKind kind, CancellationToken ct)
-    {
-        var secret = BearerSecret(request);
-        if (secret is null)
-        {
-            return null;
-        }
+    public ValueTask<Principal?> ResolveAsync(HttpRequest request, CredentialKind kind, CancellationToken ct) =>
+        BearerSecret(request) is { } secret
+            ? ResolveAsync(secret, request.HttpContext.Connection.RemoteIpAddress, kind, ct)
+            : ValueTask.FromResult<Principal?>(null);
 
+    /// <summary>Resolves a secret presented other than as a bearer header (the console's sign-in form), from
+    /// <paramref name="address"/>; a refused secret is counted by the throttle as any other.</summary>
+    public async ValueTask<Principal?> ResolveAsync(string secret, System.Net.IPAddress? address, CredentialKind kind, CancellationToken ct)
+    {
         var hash = Secrets.Hash(secret);
         var now = time.GetUtcNow();
         Principal? p = null;
@@ -50,7 +51,7 @@ internal sealed class CredentialResolver(ITenantStore store, TimeProvider time, 
 
         if (p is null || p.Kind != kind || (revokedAt is { } revoked && revoked <= now))
         {
-            throttle?.RecordFailure(request.HttpContext.Connection.RemoteIpAddress, secret);
+            throttle?.RecordFailure(address, secret);
             return null;
         }
 

@@ -19,6 +19,8 @@ internal static class OptionsReader
         "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "OtlpEndpoint",
         "LogFormat", "LogLevel", "Alerts:WebhookAllowlist", "Alerts:DeliveryParallelism", "Alerts:DeliveryTimeoutSeconds",
         "Throttle:FailuresPerAddress", "Throttle:FailuresPerPrefix", "Throttle:WindowSeconds", "CredentialCacheEntries",
+        "Tls:CertificatePath", "Tls:KeyPath", "Tls:HstsMaxAgeSeconds", "ForwardedHeaders:KnownProxies",
+        "DuckDb:MemoryLimitMiB",
     ];
 
     public static CandorServerOptions Read(IConfiguration config, List<string> errors)
@@ -51,12 +53,21 @@ internal static class OptionsReader
             o.WebhookAllowlist.Add(entry);
         }
 
+        o.TlsCertificatePath = config["Tls:CertificatePath"] is { Length: > 0 } certificate ? certificate : null;
+        o.TlsKeyPath = config["Tls:KeyPath"] is { Length: > 0 } key ? key : null;
+        o.HstsMaxAgeSeconds = Int(config, "Tls:HstsMaxAgeSeconds", o.HstsMaxAgeSeconds, errors);
+        foreach (var entry in List(config, "ForwardedHeaders:KnownProxies"))
+        {
+            o.KnownProxies.Add(entry);
+        }
+
         o.AlertDeliveryParallelism = Int(config, "Alerts:DeliveryParallelism", o.AlertDeliveryParallelism, errors);
         o.AlertDeliveryTimeoutSeconds = Int(config, "Alerts:DeliveryTimeoutSeconds", o.AlertDeliveryTimeoutSeconds, errors);
         o.ThrottleFailuresPerAddress = Int(config, "Throttle:FailuresPerAddress", o.ThrottleFailuresPerAddress, errors);
         o.ThrottleFailuresPerPrefix = Int(config, "Throttle:FailuresPerPrefix", o.ThrottleFailuresPerPrefix, errors);
         o.ThrottleWindowSeconds = Int(config, "Throttle:WindowSeconds", o.ThrottleWindowSeconds, errors);
         o.CredentialCacheEntries = Int(config, "CredentialCacheEntries", o.CredentialCacheEntries, errors);
+        o.DuckDbMemoryLimitMiB = Int(config, "DuckDb:MemoryLimitMiB", o.DuckDbMemoryLimitMiB, errors);
         o.OtlpEndpoint = config["OtlpEndpoint"] is { Length: > 0 } otlp ? otlp : null;
         o.LogFormat = config["LogFormat"] ?? o.LogFormat;
         if (config["LogLevel"] is { } level)
@@ -81,12 +92,19 @@ internal static class OptionsReader
         foreach (var (key, value) in file.AsEnumerable())
         {
             if (value is not null && !Keys.Contains(key, StringComparer.OrdinalIgnoreCase)
-                && !key.StartsWith("Alerts:WebhookAllowlist:", StringComparison.OrdinalIgnoreCase))
+                && !key.StartsWith("Alerts:WebhookAllowlist:", StringComparison.OrdinalIgnoreCase)
+                && !key.StartsWith("ForwardedHeaders:KnownProxies:", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"{fileName}: '{key}' is not a setting ({string.Join(", ", Keys)}).");
             }
         }
     }
+
+    /// <summary>A list setting: a JSON array in a file, or one string separated by commas, semicolons or spaces in an
+    /// environment variable or flag.</summary>
+    private static IEnumerable<string> List(IConfiguration config, string key) =>
+        config.GetSection(key).GetChildren().Select(c => c.Value ?? "").Append(config[key] ?? "")
+            .SelectMany(e => e.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries));
 
     private static int Int(IConfiguration config, string key, int fallback, List<string> errors)
     {

@@ -59,9 +59,11 @@ internal sealed partial class IngestEndpoint(
         {
             await HandleCoreAsync(context);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; there is no one to answer.
+            // The client went away before its body was read (a reset while the key was looked up); there is no one
+            // to answer, and it is not a failure.
+            admission.ClientWentAway(ex);
         }
 
         metrics.Batch(context.Response.StatusCode, Stopwatch.GetElapsedTime(started));

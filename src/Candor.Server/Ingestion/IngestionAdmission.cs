@@ -96,6 +96,11 @@ internal sealed partial class IngestionAdmission(IngestionLimits limits, ILogger
         }
     }
 
+    /// <summary>Notes, at debug level, a client that went away while its request waited for something other than its
+    /// body (the credential look-up, the store): the same line as for a reset mid-body, because to the operator it is
+    /// the same event and never a failure.</summary>
+    public void ClientWentAway(OperationCanceledException ex) => LogClientGone(logger, ex.GetType().Name);
+
     /// <summary>Whether a failed read means the client went away: the connection was aborted or reset, or it was
     /// closed before the declared length arrived (Kestrel's "Unexpected end of request content", a 400 whose reason
     /// is not public).</summary>

@@ -89,6 +89,13 @@ internal static class OtlpDecoder
         {
             while (reader.Read())
             {
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped && !UnescapesToText(ref reader))
+                {
+                    // "\ud800" is valid JSON but no text: the reader and the protobuf parser throw on it (found by the
+                    // fuzzing property, where it was a 500).
+                    return ([], new BatchError(400, "invalid_json", "A string or property name holds an unpaired surrogate escape (\\uD800-\\uDFFF)."));
+                }
+
                 if (reader.TokenType != JsonTokenType.PropertyName || !IsIdProperty(ref reader))
                 {
                     continue;
@@ -99,6 +106,11 @@ internal static class OtlpDecoder
                 {
                     // Not a string: the parser reports it.
                     continue;
+                }
+
+                if (reader.ValueIsEscaped && !UnescapesToText(ref reader))
+                {
+                    return ([], new BatchError(400, "invalid_json", "traceId and spanId must be hexadecimal strings."));
                 }
 
                 var hex = reader.GetString()!;
@@ -121,6 +133,19 @@ internal static class OtlpDecoder
 
         output.Write(body[copied..]);
         return (output.WrittenSpan.ToArray(), null);
+    }
+
+    private static bool UnescapesToText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool IsIdProperty(ref Utf8JsonReader reader) =>

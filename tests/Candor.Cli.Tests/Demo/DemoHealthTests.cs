@@ -22,7 +22,10 @@ public sealed class DemoHealthTests : IDisposable
         var topCrash = lines.SkipWhile(l => !l.Contains("Top crash groups", StringComparison.Ordinal)).Skip(2).First();
         Assert.Contains("System.NullReferenceException at Microsoft.Dynamics.FieldService.Sync!SyncEngine.ApplyDeltaAsync", topCrash, StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("REGRESSION d365.field-service", StringComparison.Ordinal) && l.Contains("crashed sessions", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("REGRESSION d365.field-service", StringComparison.Ordinal) && l.Contains("p95 of fieldservice.sync.completed", StringComparison.Ordinal));
+        // The sync reports fieldservice.sync.completed and the operation "sync" for one measurement; the slowdown is
+        // reported once, under the operation's name.
+        Assert.Single(lines, l => l.Contains("REGRESSION d365.field-service", StringComparison.Ordinal) && l.Contains("p95 of sync ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("REGRESSION", StringComparison.Ordinal) && l.Contains("p95 of fieldservice.sync.completed", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("REGRESSION", StringComparison.Ordinal) && !l.Contains("d365.field-service", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("d365.field-service", StringComparison.Ordinal) && l.Contains("behind", StringComparison.Ordinal));
 

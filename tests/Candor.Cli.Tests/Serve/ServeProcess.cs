@@ -28,7 +28,8 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             WorkingDirectory = dataFolder,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "candor.dll"));
-        foreach (var a in (string[])["serve", "--data", dataFolder, "--urls", "http://127.0.0.1:0", .. extra])
+        string[] urls = extra.Contains("--urls") ? [] : ["--urls", "http://127.0.0.1:0"];
+        foreach (var a in (string[])["serve", "--data", dataFolder, .. urls, .. extra])
         {
             start.ArgumentList.Add(a);
         }
@@ -76,6 +77,6 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"listening on (http://\S+)")]
+    [GeneratedRegex(@"listening on (https?://\S+)")]
     private static partial Regex Listening();
 }

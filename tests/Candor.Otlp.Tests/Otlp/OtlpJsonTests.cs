@@ -119,6 +119,11 @@ public sealed class OtlpJsonTests
     [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"not-hex!\"}]}]}]}", "invalid_json")]
     [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"flags\":\"x\"}]}]}]}", "invalid_json")]
     [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}", "invalid_json")]
+    // Found by the fuzzing property (Candor.Server.Tests FuzzPropertyTests): a lone surrogate escape was a 500.
+    [InlineData("{\"resourceLogs\":[{\"resource\":{\"\\ud800attributes\":[]}}]}", "invalid_json")]
+    [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"\\udc00ab\"}]}]}]}", "invalid_json")]
+    [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"\\udfffspanId\":\"ab\"}]}]}]}", "invalid_json")]
+    [InlineData("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"\\ud800\"}}]}]}]}", "invalid_json")]
     public async Task Malformed_json_is_a_400_with_the_problem_code_in_an_OTLP_status(string body, string code)
     {
         await using var collector = await OtlpCollector.StartAsync();

@@ -1,4 +1,5 @@
 using Candor.Server.Access;
+using Candor.Server.Console;
 using Candor.Server.Tests.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
@@ -9,7 +10,8 @@ namespace Candor.Server.Tests.Access;
 
 /// <summary>Authorisation is declared on the routes, so it can be read off them: every admin and analytics endpoint
 /// requires the admin token and names exactly one permission (an endpoint added without one would let every role
-/// through), every operator endpoint requires the operator token, and the ingestion path declares none.</summary>
+/// through), every operator endpoint requires the operator token, every console page the console session and exactly one
+/// permission (the sign-in is open), and the ingestion path declares none.</summary>
 public sealed class RouteAuthorizationTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     [Fact]
@@ -34,6 +36,26 @@ public sealed class RouteAuthorizationTests(ServerFixture fixture) : IClassFixtu
             {
                 expected = schemes.Count == 0 && policies.SequenceEqual([AccessSchemes.OperatorPolicy]) ? "" : "the operator policy";
             }
+            else if (path.StartsWith("/_framework/", StringComparison.Ordinal))
+            {
+                // The framework's own console endpoints (the enhanced-navigation redirect) and static files: at most the session.
+                expected = schemes.All(s => s == ConsoleRegistration.Scheme) && policies.Count == 0 ? "" : "at most the console session";
+            }
+            else if (path == ConsoleRegistration.SignInPath)
+            {
+                expected = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? "" : "anonymous access (it is the sign-in)";
+            }
+            else if (path == "/console/sign-out")
+            {
+                expected = authorize.Count == 0 ? "" : "no authorisation (it authenticates the session it ends itself)";
+            }
+            else if (path.StartsWith("/console", StringComparison.Ordinal))
+            {
+                // A console page: the session cookie, and the same one permission policy as the API it mirrors.
+                expected = schemes.Count > 0 && schemes.All(s => s == ConsoleRegistration.Scheme) && policies.Count == 1
+                    && permissionPolicies.Contains(policies[0]) && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null
+                    ? "" : "the console session and one permission";
+            }
             else
             {
                 expected = authorize.Count == 0 ? "" : "no authorisation (it checks its key itself, or is public)";
@@ -49,5 +71,6 @@ public sealed class RouteAuthorizationTests(ServerFixture fixture) : IClassFixtu
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/v1/events");
         Assert.True(endpoints.Count(e => e.RoutePattern.RawText!.StartsWith("/v1/admin/", StringComparison.Ordinal)) >= 10);
         Assert.True(endpoints.Count(e => e.RoutePattern.RawText!.StartsWith("/v1/analytics/", StringComparison.Ordinal)) >= 10);
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/console/failures");
     }
 }

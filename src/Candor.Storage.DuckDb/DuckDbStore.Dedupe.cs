@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Candor.Storage.DuckDb.Dedupe;
+using DuckDB.NET.Data;
+
+namespace Candor.Storage.DuckDb;
+
+/// <summary>Exact deduplication per (tenant_id, event_id) without an index (docs/operations.md, "DuckDB: duplicate
+/// check"). <c>events</c> has no primary key since migration 0010: a primary key is an in-memory index over every
+/// stored key whose upkeep grows with the table. Each batch is checked by one of two routes, chosen per event:
+/// <list type="bullet">
+/// <item>Time-ordered (version 7) ids within <see cref="IdRangeWindow"/> of each other, the common case: their keys
+/// go into a temporary table, joined against the <c>events</c> rows whose event_id lies in the batch's min..max
+/// id range. Rows arrive roughly in id order, so DuckDB's zone maps skip every row group outside the range: the
+/// check reads the recent rows, whatever the table holds, and keeps no state.</item>
+/// <item>Every other id (random ids from old SDKs and other clients, ids from a clock far off the batch's): the
+/// <see cref="KeyFilters"/> of the day of the event's time answer "certainly new" for nearly all of them; the few
+/// they cannot rule out (a retry, or a false positive) are looked up exactly among the rows whose time lies in
+/// their range of times. Events older than the window are always looked up.</item>
+/// </list>
+/// The writer is single (the write lock), so nothing can be stored between the check and the append; repeats
+/// inside a batch are found in memory first. The state survives restarts because it is the table itself: the
+/// filters are rebuilt from <c>events</c> on first use.</summary>
+public sealed partial class DuckDbStore
+{
+    /// <summary>How far apart in id time the ids of the range check may be: one hour. Wider ranges read more row
+    /// groups; ids outside the densest hour of a batch take the filter route.</summary>
+    internal static readonly long IdRangeWindow = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+
+    private readonly KeyFilters _filters = new();
+    private bool _keysTableReady;
+    private long _checkedRows;
+    private long _checkTicks;
+    private long _lookedUpRows;
+
+    /// <summary>What the duplicate check has done since the store was opened (for benchmarks and tests).</summary>
+    internal DedupeStatistics Dedupe => new(_checkedRows, Stopwatch.GetElapsedTime(0, _checkTicks), _lookedUpRows,
+        _filters.Days, _filters.Keys, _filters.Bytes);
+
+    /// <summary>Which of <paramref name="unique"/> are stored already, as their indexes into
+    /// <paramref name="events"/>. Runs on the writer inside the append's transaction.</summary>
+    private HashSet<int> FindStored(IReadOnlyList<StoredEvent> events, List<int> unique)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var found = new HashSet<int>();
+        var (ranged, lowId, highId) = Ranged(events, unique);
+        var lookUps = new List<int>();
+        var firstKept = KeyFilters.Day(_time.GetUtcNow()) - _windowDays;
+        foreach (var index in unique)
+        {
+            if (ranged.Contains(index))
+            {
+                continue;
+            }
+
+            var e = events[index];
+            var day = KeyFilters.Day(e.Time);
+            if (day < firstKept)
+            {
+                lookUps.Add(index);
+                continue;
+            }
+
+            if (!_filters.IsLoaded(day))
+            {
+                LoadDay(day);
+            }
+
+            if (_filters.MightContain(day, e.TenantId, e.EventId))
+            {
+                lookUps.Add(index);
+            }
+        }
+
+        if (ranged.Count + lookUps.Count > 0)
+        {
+            FillKeys(events, ranged, lookUps);
+            try
+            {
+                if (ranged.Count > 0)
+                {
+                    Collect(found, "SELECT DISTINCT k.idx FROM candor_keys k JOIN (SELECT tenant_id, event_id FROM events " +
+                        "WHERE event_id BETWEEN $low AND $high) e ON e.tenant_id = k.tenant_id AND e.event_id = k.event_id WHERE k.ranged",
+                        ("low", lowId), ("high", highId));
+                }
+
+                if (lookUps.Count > 0)
+                {
+                    var from = lookUps.Min(i => events[i].Time);
+                    var to = lookUps.Max(i => events[i].Time);
+                    Collect(found, "SELECT DISTINCT k.idx FROM candor_keys k JOIN (SELECT tenant_id, event_id FROM events " +
+                        "WHERE time BETWEEN $from AND $to) e ON e.tenant_id = k.tenant_id AND e.event_id = k.event_id WHERE NOT k.ranged",
+                        ("from", Utc(from)), ("to", Utc(to)));
+                }
+            }
+            finally
+            {
+                Execute(_writer, "DELETE FROM candor_keys");
+            }
+        }
+
+        _checkedRows += unique.Count;
+        _lookedUpRows += lookUps.Count;
+        _checkTicks += Stopwatch.GetTimestamp() - started;
+        return found;
+    }
+
+    /// <summary>Records what a committed append stored in the loaded days' filters, and drops the days that left
+    /// the window.</summary>
+    private void Remember(IReadOnlyList<StoredEvent> events, List<int> stored)
+    {
+        foreach (var index in stored)
+        {
+            var e = events[index];
+            _filters.Add(KeyFilters.Day(e.Time), e.TenantId, e.EventId);
+        }
+
+        _filters.DropBefore(KeyFilters.Day(_time.GetUtcNow()) - _windowDays);
+    }
+
+    /// <summary>The events of the range route: the version 7 ids in the densest <see cref="IdRangeWindow"/> of id
+    /// time, and the lowest and highest of them in DuckDB's UUID order (the big-endian bytes).</summary>
+    private static (HashSet<int> Ranged, Guid Low, Guid High) Ranged(IReadOnlyList<StoredEvent> events, List<int> unique)
+    {
+        var v7 = new List<(long Ms, int Index)>(unique.Count);
+        foreach (var index in unique)
+        {
+            var value = BigEndian(events[index].EventId);
+            if ((int)(value >> 76 & 0xF) == 7)
+            {
+                v7.Add(((long)(ulong)(value >> 80), index));
+            }
+        }
+
+        var ranged = new HashSet<int>();
+        if (v7.Count == 0)
+        {
+            return (ranged, Guid.Empty, Guid.Empty);
+        }
+
+        v7.Sort();
+        var (bestStart, bestCount, start) = (0, 0, 0);
+        for (var end = 0; end < v7.Count; end++)
+        {
+            while (v7[end].Ms - v7[start].Ms > IdRangeWindow)
+            {
+                start++;
+            }
+
+            if (end - start + 1 > bestCount)
+            {
+                (bestStart, bestCount) = (start, end - start + 1);
+            }
+        }
+
+        var (low, high) = (UInt128.MaxValue, UInt128.MinValue);
+        var (lowId, highId) = (Guid.Empty, Guid.Empty);
+        for (var i = bestStart; i < bestStart + bestCount; i++)
+        {
+            var id = events[v7[i].Index].EventId;
+            var value = BigEndian(id);
+            ranged.Add(v7[i].Index);
+            if (value < low)
+            {
+                (low, lowId) = (value, id);
+            }
+
+            if (value > high)
+            {
+                (high, highId) = (value, id);
+            }
+        }
+
+        return (ranged, lowId, highId);
+    }
+
+    private static UInt128 BigEndian(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+    }
+
+    /// <summary>Builds the filter of one day of event time from the rows the store holds for it.</summary>
+    private void LoadDay(int day)
+    {
+        var from = KeyFilters.DayStart(day);
+        var to = from.AddDays(1);
+        long rows;
+        using (var count = Command(_writer, "SELECT count(*) FROM events WHERE time >= $from AND time < $to", ("from", from), ("to", to)))
+        {
+            rows = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var filter = _filters.Start(day, rows);
+        using var command = Command(_writer, "SELECT tenant_id, event_id FROM events WHERE time >= $from AND time < $to", ("from", from), ("to", to));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            filter.Add(_filters.Hash(reader.GetGuid(0), reader.GetGuid(1)));
+        }
+    }
+
+    private void FillKeys(IReadOnlyList<StoredEvent> events, HashSet<int> ranged, List<int> lookUps)
+    {
+        if (!_keysTableReady)
+        {
+            Execute(_writer, "CREATE OR REPLACE TEMP TABLE candor_keys (idx INTEGER, tenant_id UUID, event_id UUID, ranged BOOLEAN)");
+            _keysTableReady = true;
+        }
+
+        using var appender = _writer.CreateAppender("temp", "main", "candor_keys");
+        foreach (var index in ranged)
+        {
+            AppendKey(appender, index, events[index], true);
+        }
+
+        foreach (var index in lookUps)
+        {
+            AppendKey(appender, index, events[index], false);
+        }
+    }
+
+    private static void AppendKey(DuckDBAppender appender, int index, StoredEvent e, bool ranged) =>
+        appender.CreateRow().AppendValue(index).AppendValue(e.TenantId).AppendValue(e.EventId).AppendValue(ranged).EndRow();
+
+    private void Collect(HashSet<int> found, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(_writer, sql, parameters);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(reader.GetInt32(0));
+        }
+    }
+}
+
+/// <summary>What the duplicate check has done since the store was opened.</summary>
+/// <param name="CheckedRows">Events checked against the store (repeats inside a batch are not counted).</param>
+/// <param name="CheckTime">Time spent checking them, the filter loads included.</param>
+/// <param name="LookedUpRows">Events of the filter route that needed the exact look-up.</param>
+/// <param name="FilterDays">Days of event time with a filter in memory.</param>
+/// <param name="FilterKeys">Keys in those filters.</param>
+/// <param name="FilterBytes">The filters' memory.</param>
+internal sealed record DedupeStatistics(long CheckedRows, TimeSpan CheckTime, long LookedUpRows, int FilterDays, long FilterKeys, long FilterBytes);

@@ -1,0 +1,263 @@
+using Candor.Storage.DuckDb;
+using Candor.Storage.DuckDb.Dedupe;
+using DuckDB.NET.Data;
+using Xunit;
+
+namespace Candor.Storage.Tests.DuckDb;
+
+/// <summary>The DuckDB store's own duplicate check (no primary key since migration 0010): both routes, against a
+/// real DuckDB file, across calls, inside a call, across tenants and across a reopening of the file.</summary>
+public sealed class DuckDbDedupeTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private DuckDbStore _store = null!;
+
+    public async Task InitializeAsync() => _store = await OpenAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private async Task<DuckDbStore> OpenAsync(int memoryLimitMiB = 512)
+    {
+        var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions
+        {
+            DataFolder = _folder.Path,
+            MemoryLimitMiB = memoryLimitMiB,
+            TimeProvider = new FixedClock(TestEvents.Base.AddDays(1)),
+        });
+        await store.MigrateAsync();
+        return store;
+    }
+
+    private async Task ReopenAsync()
+    {
+        await _store.DisposeAsync();
+        _store = await OpenAsync();
+    }
+
+    public static TheoryData<bool> IdKinds => new() { true, false };
+
+    private static List<StoredEvent> Events(bool timeOrdered, Guid tenant, Guid device, int count, int first = 0) =>
+        timeOrdered ? TestEvents.ManyTimeOrdered(tenant, device, count, first)
+            : Enumerable.Range(first, count).Select(i => TestEvents.Make(tenant, device, i)).ToList();
+
+    [Theory]
+    [MemberData(nameof(IdKinds))]
+    public async Task Retried_batch_stores_nothing_twice_across_calls_within_a_call_and_after_reopening(bool timeOrdered)
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var stored = Events(timeOrdered, tenant, device, 2_000);
+        Assert.Equal(2_000, (await _store.AppendAsync(stored)).Stored);
+
+        var fresh = Events(timeOrdered, tenant, device, 10, first: 2_000);
+        var batch = new List<StoredEvent> { fresh[0], stored[1_999], fresh[1], fresh[0], stored[0] };
+        var result = await _store.AppendAsync(batch);
+        Assert.Equal(2, result.Stored);
+        Assert.Equal([1, 3, 4], result.DuplicateIndexes);
+
+        await ReopenAsync();
+        var again = await _store.AppendAsync([.. stored.Take(500), .. fresh]);
+        Assert.Equal(8, again.Stored);
+        Assert.Equal(Enumerable.Range(0, 502), again.DuplicateIndexes);
+        Assert.Equal(2_010, await _store.CountAsync(tenant));
+        Assert.Equal(2_010, (await _store.ReadAll(tenant, device)).Select(e => e.EventId).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(IdKinds))]
+    public async Task Same_id_in_another_tenant_is_another_event_and_never_a_duplicate_across_tenants(bool timeOrdered)
+    {
+        var (a, b, device) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var inA = Events(timeOrdered, a, device, 100);
+        var inB = inA.Select(e => e with { TenantId = b }).ToList();
+
+        Assert.Equal(100, (await _store.AppendAsync(inA)).Stored);
+        Assert.Equal(100, (await _store.AppendAsync(inB)).Stored);
+        await ReopenAsync();
+        Assert.Equal(200, (await _store.AppendAsync([.. inB, .. inA])).DuplicateIndexes.Count);
+        Assert.Equal(100, await _store.CountAsync(a));
+        Assert.Equal(100, await _store.CountAsync(b));
+    }
+
+    [Fact]
+    public async Task Time_ordered_ids_are_checked_by_id_range_without_any_filter_in_memory()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.ManyTimeOrdered(tenant, device, 1_000);
+        await _store.AppendAsync(events);
+        Assert.Equal(1_000, (await _store.AppendAsync(events)).DuplicateIndexes.Count);
+
+        var dedupe = _store.Dedupe;
+        Assert.Equal(0, dedupe.FilterDays);
+        Assert.Equal(0, dedupe.LookedUpRows);
+        Assert.Equal(2_000, dedupe.CheckedRows);
+    }
+
+    [Fact]
+    public async Task Random_ids_are_checked_by_the_day_filter_and_only_its_positives_are_looked_up()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.Many(tenant, device, 1_000);
+        await _store.AppendAsync(events);
+        var retry = await _store.AppendAsync(events);
+
+        Assert.Equal(1_000, retry.DuplicateIndexes.Count);
+        var dedupe = _store.Dedupe;
+        Assert.True(dedupe.FilterDays >= 1);
+        Assert.Equal(1_000, dedupe.FilterKeys);
+        // Every retried id is a positive; of the first 1,000 new ids, at most a few false positives.
+        Assert.InRange(dedupe.LookedUpRows, 1_000, 1_010);
+    }
+
+    [Fact]
+    public async Task A_time_ordered_event_resent_among_random_ids_is_found_by_the_filter_route()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var ordered = TestEvents.ManyTimeOrdered(tenant, device, 50);
+        await _store.AppendAsync(ordered);
+
+        // Random ids and an id from a clock two days off put the ordered copy outside the batch's densest hour.
+        var skewed = TestEvents.Make(tenant, device, 60) with { EventId = TestEvents.V7(TestEvents.Base.AddDays(-2)) };
+        var result = await _store.AppendAsync([skewed, ordered[10], .. TestEvents.Many(tenant, device, 5)]);
+
+        Assert.Equal(6, result.Stored);
+        Assert.Equal([1], result.DuplicateIndexes);
+        await ReopenAsync();
+        Assert.Equal([0, 1], (await _store.AppendAsync([skewed, ordered[10]])).DuplicateIndexes);
+        Assert.Equal(56, await _store.CountAsync(tenant));
+    }
+
+    [Theory]
+    [MemberData(nameof(IdKinds))]
+    public async Task Events_older_than_the_window_are_still_deduplicated_by_an_exact_look_up(bool timeOrdered)
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var old = Events(timeOrdered, tenant, device, 30)
+            .Select(e => e with { Time = e.Time.AddYears(-3), EventId = timeOrdered ? TestEvents.V7(e.Time.AddYears(-3)) : e.EventId })
+            .ToList();
+
+        Assert.Equal(30, (await _store.AppendAsync(old)).Stored);
+        Assert.Equal(30, (await _store.AppendAsync(old)).DuplicateIndexes.Count);
+        Assert.Equal(0, _store.Dedupe.FilterDays);
+    }
+
+    [Fact]
+    public async Task Deleted_events_leave_no_false_duplicate_behind()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.Many(tenant, device, 100);
+        await _store.AppendAsync(events);
+        Assert.Equal(100, await _store.DeleteDeviceAsync(tenant, device));
+
+        Assert.Equal(100, (await _store.AppendAsync(events)).Stored);
+    }
+
+    [Fact]
+    public async Task Memory_limit_is_the_option_and_512_MiB_by_default()
+    {
+        Assert.Equal("512.0 MiB", Setting(_store.FilePath, "memory_limit"));
+        await _store.DisposeAsync();
+        _store = await OpenAsync(memoryLimitMiB: 256);
+        Assert.Equal("256.0 MiB", Setting(_store.FilePath, "memory_limit"));
+    }
+
+    [Fact]
+    public async Task Invalid_memory_limit_and_window_are_reported_together()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DuckDbStore.OpenAsync(
+            new DuckDbStoreOptions { DataFolder = _folder.Path, MemoryLimitMiB = 1, DedupeWindowDays = 0 }));
+        Assert.Contains("MemoryLimitMiB", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DedupeWindowDays", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migration_0010_keeps_every_row_and_drops_the_primary_key()
+    {
+        // A store as it was before 0010: events with its primary key, holding rows, 0010 not applied.
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.Many(tenant, device, 300);
+        var path = _store.FilePath;
+        await _store.DisposeAsync();
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            Run(connection, "DROP TABLE events");
+            Run(connection, OldEventsTable);
+            Run(connection, "DELETE FROM schema_migrations WHERE version = 10");
+        }
+
+        _store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = _folder.Path });
+        await _store.AppendAsync(events);
+        await _store.DisposeAsync();
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'"));
+        }
+
+        _store = await OpenAsync();
+
+        TestEvents.AssertSame(events, await _store.ReadAll(tenant, device));
+        Assert.Equal(300, (await _store.AppendAsync(events)).DuplicateIndexes.Count);
+        using (var connection = new DuckDBConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'"));
+            Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM schema_migrations WHERE version = 10"));
+        }
+    }
+
+    [Fact]
+    public void Split_block_bloom_filter_has_no_false_negatives_and_about_a_tenth_of_a_percent_false_positives()
+    {
+        var filters = new KeyFilters();
+        var filter = new SplitBlockBloomFilter(100_000);
+        var added = Enumerable.Range(0, 100_000).Select(_ => filters.Hash(Guid.NewGuid(), Guid.NewGuid())).ToList();
+        added.ForEach(filter.Add);
+
+        Assert.All(added, h => Assert.True(filter.MightContain(h)));
+        var falsePositives = Enumerable.Range(0, 1_000_000).Count(_ => filter.MightContain(filters.Hash(Guid.NewGuid(), Guid.NewGuid())));
+        Assert.InRange(falsePositives, 0, 3_000);
+        Assert.Equal(200_000, filter.Bytes);
+    }
+
+    /// <summary>The window counts back from the store's clock: fixed a day after the test events.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private const string OldEventsTable = """
+        CREATE TABLE events (
+            tenant_id UUID NOT NULL, event_id UUID NOT NULL, name VARCHAR NOT NULL, level VARCHAR NOT NULL,
+            category VARCHAR NOT NULL, product VARCHAR NOT NULL, app_version VARCHAR NOT NULL, sdk VARCHAR NOT NULL,
+            session_id UUID NOT NULL, device_id UUID NOT NULL, device_class VARCHAR NOT NULL, os VARCHAR NOT NULL,
+            os_version VARCHAR NOT NULL, arch VARCHAR NOT NULL, locale VARCHAR NOT NULL, seq BIGINT NOT NULL,
+            time TIMESTAMP NOT NULL, received_at TIMESTAMP NOT NULL, data VARCHAR NOT NULL,
+            PRIMARY KEY (tenant_id, event_id))
+        """;
+
+    private static void Run(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static string Setting(string path, string name)
+    {
+        using var connection = new DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        return (string)Scalar(connection, $"SELECT current_setting('{name}')")!;
+    }
+}
