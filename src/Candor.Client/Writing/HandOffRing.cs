@@ -44,34 +44,15 @@ internal sealed class HandOffRing
     /// the position is a full fence, which the writer's sleep protocol relies on (see <c>EventWriter</c>).</summary>
     public bool TryEnqueue(in PendingEvent pending)
     {
-        var cells = _cells;
-        var position = Volatile.Read(ref _tail.Value);
-        while (true)
+        if (!TryClaim(out var position))
         {
-            ref var cell = ref cells[position & _mask];
-            var difference = Volatile.Read(ref cell.Sequence) - position;
-            if (difference == 0)
-            {
-                var seen = Interlocked.CompareExchange(ref _tail.Value, position + 1, position);
-                if (seen == position)
-                {
-                    cell.Event = pending;
-                    Volatile.Write(ref cell.Sequence, position + 1);
-                    return true;
-                }
-
-                position = seen;
-            }
-            else if (difference < 0)
-            {
-                // The cell still holds the event of one lap ago: full.
-                return false;
-            }
-            else
-            {
-                position = Volatile.Read(ref _tail.Value);
-            }
+            return false;
         }
+
+        ref var cell = ref _cells[position & _mask];
+        cell.Event = pending;
+        Volatile.Write(ref cell.Sequence, position + 1);
+        return true;
     }
 
     /// <summary>As <see cref="TryEnqueue(in PendingEvent)"/> for a typed event's inline values, filled into the cell
@@ -80,21 +61,34 @@ internal sealed class HandOffRing
     [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     public bool TryEnqueue(EventSlot slot, in CandorFieldValues values, DateTimeOffset time)
     {
+        if (!TryClaim(out var position))
+        {
+            return false;
+        }
+
+        ref var cell = ref _cells[position & _mask];
+        cell.Event.Slot = slot;
+        cell.Event.Time = time;
+        cell.Event.Inline.CopyFrom(in values);
+        Volatile.Write(ref cell.Sequence, position + 1);
+        return true;
+    }
+
+    /// <summary>Claims the next free position for this producer (the caller fills its cell, then publishes it with a
+    /// release write of the cell's sequence); false when the ring is full. One claim loop for both ways of filling.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool TryClaim(out long position)
+    {
         var cells = _cells;
-        var position = Volatile.Read(ref _tail.Value);
+        position = Volatile.Read(ref _tail.Value);
         while (true)
         {
-            ref var cell = ref cells[position & _mask];
-            var difference = Volatile.Read(ref cell.Sequence) - position;
+            var difference = Volatile.Read(ref cells[position & _mask].Sequence) - position;
             if (difference == 0)
             {
                 var seen = Interlocked.CompareExchange(ref _tail.Value, position + 1, position);
                 if (seen == position)
                 {
-                    cell.Event.Slot = slot;
-                    cell.Event.Time = time;
-                    cell.Event.Inline.CopyFrom(in values);
-                    Volatile.Write(ref cell.Sequence, position + 1);
                     return true;
                 }
 
@@ -102,6 +96,7 @@ internal sealed class HandOffRing
             }
             else if (difference < 0)
             {
+                // The cell still holds the event of one lap ago: full.
                 return false;
             }
             else
