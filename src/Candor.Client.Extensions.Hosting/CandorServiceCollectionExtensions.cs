@@ -74,6 +74,11 @@ public static class CandorServiceCollectionExtensions
         // Sees a hosted service's failed StartAsync and a failed BackgroundService in the host's own log and records
         // each as a crash (see HostFailureLoggerProvider).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, HostFailureLoggerProvider>());
+        // A rule named for this provider outranks every rule that names none, so an app that silences the host's
+        // log ("Microsoft": None, a minimum level of None) still has its crashes recorded; an app that wants them off
+        // sets CaptureUnhandledExceptions = false.
+        services.Configure<LoggerFilterOptions>(static options => options.Rules.Insert(0, new LoggerFilterRule(
+            typeof(HostFailureLoggerProvider).FullName, HostFailureLoggerProvider.HostCategory, LogLevel.Error, filter: null)));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Candor.Client.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Candor.Client.Tests.Hosting;
@@ -39,6 +40,17 @@ public sealed class HostedCrashTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_that_silences_the_hosts_log_still_has_a_failed_StartAsync_recorded()
+    {
+        using var host = BuildHost(services => services.AddHostedService<FailsToStart>(), silenceLogging: true);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => host.StartAsync());
+
+        var crash = await UploadedCrashAsync();
+        Assert.Equal("System.IO.InvalidDataException", crash.GetProperty("exceptionType").GetString());
+    }
+
+    [Fact]
     public async Task A_background_service_whose_ExecuteAsync_throws_stops_the_host_and_is_recorded_once()
     {
         using var host = BuildHost(services => services.AddHostedService<FailsWhileRunning>());
@@ -66,9 +78,16 @@ public sealed class HostedCrashTests : IAsyncLifetime
         Assert.Empty(_collector.EventsNamed("app.crashed"));
     }
 
-    private IHost BuildHost(Action<IServiceCollection> addServices, bool captureCrashes = true)
+    private IHost BuildHost(Action<IServiceCollection> addServices, bool captureCrashes = true, bool silenceLogging = false)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (silenceLogging)
+        {
+            // What an app does to keep the framework quiet: nothing from "Microsoft.*", and no level at all by default.
+            builder.Logging.SetMinimumLevel(LogLevel.None);
+            builder.Logging.AddFilter("Microsoft", LogLevel.None);
+        }
+
         builder.Services.AddCandor(o =>
         {
             var defaults = Clients.Options(_collector.Url, _temp.Path);
