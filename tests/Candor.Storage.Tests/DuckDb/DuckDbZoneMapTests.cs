@@ -63,6 +63,7 @@ public sealed class DuckDbZoneMapTests : IDisposable
         Assert.True(scannedRecent < Rows * 0.15, $"recent batch: {scannedRecent:N0} of {Rows:N0} rows scanned");
         Assert.True(scannedSpread > Rows * 0.9, $"table-wide batch: {scannedSpread:N0} of {Rows:N0} rows scanned");
         Assert.True(scannedSpread > scannedRecent * 6, $"recent {scannedRecent:N0} against table-wide {scannedSpread:N0} rows scanned");
+        Console.WriteLine($"zone maps: recent batch {scannedRecent:N0}, table-wide batch {scannedSpread:N0} of {Rows:N0} rows scanned");
 
         // The store itself takes the range route for the retried recent batch: every event a duplicate, none looked up.
         await using (var store = await OpenAsync())
@@ -177,7 +178,8 @@ public sealed class DuckDbZoneMapTests : IDisposable
 
     private static bool Names(JsonElement scan, string table) =>
         scan.TryGetProperty("extra_info", out var info) && info.ValueKind == JsonValueKind.Object
-        && info.TryGetProperty("Table", out var name) && name.GetString() == table;
+        && info.TryGetProperty("Table", out var name) && name.GetString() is { } n
+        && (n == table || n.EndsWith("." + table, StringComparison.Ordinal)); // DuckDB 1.5 qualifies it: candor.main.events
 
     private static DateTimeOffset V7Time(Guid id)
     {
