@@ -27,9 +27,24 @@ using Npgsql;
 //   inproc   [--events N] [--concurrency C]   parse, validate and append with the group commit, no HTTP
 //   dedupe   --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10]
 //            the DuckDB store alone filled to N events: append rate and duplicate-check cost per slice (DedupeScale.cs)
+//   scale    --candor PATH/candor.dll [--store duckdb|postgres] [--postgres CONNSTRING] [--events N] [--ids v7|v4] [--slice N]
+//            `candor serve` filled over HTTP by `candor loadgen --stream`: rate and collector memory per slice, then the
+//            store counted (ScaleRun.cs; bench/ingest-scale.sh)
+//   append-cost [--rows N] [--commit 10000]
+//            the DuckDB writer's CPU per row: appender and commit apart, 19 values against 12 and an envelope key (AppendCost.cs)
 if (args.Length > 0 && args[0] == "dedupe")
 {
     return await DedupeScale.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "scale")
+{
+    return await ScaleRun.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "append-cost")
+{
+    return await AppendCost.RunAsync(args);
 }
 
 var settings = Settings.Parse(args);

@@ -15,7 +15,8 @@ internal sealed record PreparedBatch(byte[] Body, int EventCount);
 
 /// <summary>Sends pre-generated fleet batches to a collector with several concurrent senders over HTTP/1.1
 /// keep-alive connections, honours 429/503 with <c>Retry-After</c> (bounded), and totals what the collector
-/// answered. Generation happens in the <c>Prepare</c> methods, before the clock starts.</summary>
+/// answered. Generation happens in the <c>Prepare</c> methods, before the clock starts, or, for counts that do not
+/// fit in memory, while the run sends (<see cref="StreamAsync"/>, LoadGenerator.Stream.cs).</summary>
 internal sealed partial class LoadGenerator
 {
     private readonly LoadOptions _options;
@@ -56,8 +57,27 @@ internal sealed partial class LoadGenerator
 
     /// <summary>Sends every batch (until the time limit) and reports. <paramref name="handler"/> lets tests pass
     /// their own; by default a pooled keep-alive handler with one connection per sender.</summary>
-    public async Task<LoadReport> RunAsync(IReadOnlyList<PreparedBatch> batches, double prepareSeconds, HttpMessageHandler? handler = null,
+    public Task<LoadReport> RunAsync(IReadOnlyList<PreparedBatch> batches, double prepareSeconds, HttpMessageHandler? handler = null,
         CancellationToken cancellationToken = default)
+    {
+        var next = -1;
+        return RunCoreAsync(
+            _ =>
+            {
+                var index = Interlocked.Increment(ref next);
+                return new ValueTask<PreparedBatch?>(index < batches.Count ? batches[index] : null);
+            },
+            produce: null,
+            prepared: () => (batches.Sum(b => (long)b.EventCount), batches.Count, true),
+            meter: null, prepareSeconds, handler, cancellationToken);
+    }
+
+    /// <summary>Sends batches from <paramref name="take"/> (null: nothing left) with the configured senders while
+    /// <paramref name="produce"/>, when given, fills the source, until it is empty or the time limit passes.
+    /// <paramref name="prepared"/> is read once the senders and the producer have stopped.</summary>
+    private async Task<LoadReport> RunCoreAsync(Func<CancellationToken, ValueTask<PreparedBatch?>> take, Func<CancellationToken, Task>? produce,
+        Func<(long Events, long Batches, bool Complete)> prepared, SliceMeter? meter, double prepareSeconds, HttpMessageHandler? handler,
+        CancellationToken cancellationToken)
     {
         using var ownHandler = handler is null ? new SocketsHttpHandler
         {
@@ -78,33 +98,64 @@ internal sealed partial class LoadGenerator
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_options.TimeLimit);
+        // The producer also stops when every sender has (a sender that stopped early must not leave it blocked on a full queue).
+        using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
         var state = new RunState();
-        var next = -1;
         var started = _time.GetTimestamp();
+        meter?.Start();
+        var producer = produce?.Invoke(stopProducing.Token) ?? Task.CompletedTask;
         var senders = new Task[_options.Concurrency];
         for (var s = 0; s < senders.Length; s++)
         {
             senders[s] = Task.Run(async () =>
             {
-                int index;
-                while (!limit.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < batches.Count)
+                while (!limit.IsCancellationRequested)
                 {
-                    await SendAsync(client, batches[index], state, limit.Token).ConfigureAwait(false);
+                    PreparedBatch? batch;
+                    try
+                    {
+                        batch = await take(limit.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (limit.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    if (batch is null)
+                    {
+                        return;
+                    }
+
+                    if (await SendAsync(client, batch, state, limit.Token).ConfigureAwait(false))
+                    {
+                        meter?.Answered(batch.EventCount, state);
+                    }
                 }
             }, CancellationToken.None);
         }
 
-        await Task.WhenAll(senders).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(senders).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopProducing.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+
         var seconds = _time.GetElapsedTime(started).TotalSeconds;
         cancellationToken.ThrowIfCancellationRequested();
+        meter?.Finish(state);
 
+        var (events, batchCount, complete) = prepared();
         var latencies = state.Latencies.ToArray();
         Array.Sort(latencies);
         return new LoadReport
         {
-            EventsPrepared = batches.Sum(b => (long)b.EventCount),
+            EventsPrepared = events,
             EventsSent = state.EventsSent,
-            Batches = batches.Count,
+            Batches = batchCount,
             BatchesSent = state.BatchesSent,
             BatchesFailed = state.BatchesFailed,
             Accepted = state.Accepted,
@@ -119,12 +170,13 @@ internal sealed partial class LoadGenerator
             LatencyP90Ms = Percentile(latencies, .90),
             LatencyP99Ms = Percentile(latencies, .99),
             LatencyMaxMs = latencies.Length > 0 ? latencies[^1] : 0,
-            TimedOut = limit.IsCancellationRequested && state.BatchesSent + state.BatchesFailed < batches.Count,
+            TimedOut = limit.IsCancellationRequested && (!complete || state.BatchesSent + state.BatchesFailed < batchCount),
             FirstError = state.FirstError,
         };
     }
 
-    private async Task SendAsync(HttpClient client, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
+    /// <summary>Sends one batch, retrying as configured; true when the collector answered 200.</summary>
+    private async Task<bool> SendAsync(HttpClient client, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -144,7 +196,7 @@ internal sealed partial class LoadGenerator
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
@@ -152,7 +204,7 @@ internal sealed partial class LoadGenerator
                 if (attempt >= _options.MaxRetries || !await WaitAsync(TimeSpan.FromMilliseconds(200 * (attempt + 1)), state, cancellationToken).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref state.BatchesFailed);
-                    return;
+                    return false;
                 }
 
                 continue;
@@ -167,7 +219,7 @@ internal sealed partial class LoadGenerator
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return;
+                    return false;
                 }
 
                 var latency = _time.GetElapsedTime(sent).TotalMilliseconds;
@@ -185,7 +237,7 @@ internal sealed partial class LoadGenerator
                         state.Count(Encoding.UTF8.GetString(body), batch.EventCount);
                     }
 
-                    return;
+                    return true;
                 }
 
                 if (status is 429 or 503 && attempt < _options.MaxRetries)
@@ -196,12 +248,12 @@ internal sealed partial class LoadGenerator
                         continue;
                     }
 
-                    return;
+                    return false;
                 }
 
                 state.Error($"HTTP {status}: {Shorten(_options.Otlp ? OtlpError(body) : Encoding.UTF8.GetString(body))}");
                 Interlocked.Increment(ref state.BatchesFailed);
-                return;
+                return false;
             }
         }
     }

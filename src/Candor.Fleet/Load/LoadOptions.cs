@@ -11,8 +11,21 @@ internal sealed record LoadOptions
     /// <summary>The ingestion key sent as <c>Authorization: Bearer</c>.</summary>
     public required string Key { get; init; }
 
-    /// <summary>How many events to send in total.</summary>
+    /// <summary>How many events to send in total: at most 10 million prepared, at most 1 billion with
+    /// <see cref="Stream"/>.</summary>
     public required long Events { get; init; }
+
+    /// <summary>Whether batches are generated while the run sends them (a producer feeding the senders through a
+    /// bounded queue) instead of prepared in memory before the clock starts, so that any count fits in memory.
+    /// Default false.</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>With <see cref="Stream"/>: how many days of event time the fleet's events spread over, ending at
+    /// the run's end time. Between 1 and 30 (the collector's acceptance window). Default 10.</summary>
+    public int Days { get; init; } = 10;
+
+    /// <summary>With <see cref="Stream"/>: a slice is reported every this many answered events. Default 1,000,000.</summary>
+    public long SliceEvents { get; init; } = 1_000_000;
 
     /// <summary>How many senders post batches at the same time. Default 4.</summary>
     public int Concurrency { get; init; } = 4;
@@ -34,7 +47,8 @@ internal sealed record LoadOptions
     /// before the clock starts). Default false.</summary>
     public bool Otlp { get; init; }
 
-    /// <summary>The run stops sending when this much time has passed. Default 5 minutes.</summary>
+    /// <summary>The run stops sending when this much time has passed: at most 2 hours prepared, 24 hours with
+    /// <see cref="Stream"/>. Default 5 minutes.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often one batch is retried after 429/503 or a connection failure. Default 5.</summary>
@@ -42,6 +56,12 @@ internal sealed record LoadOptions
 
     /// <summary>The longest wait honoured from a <c>Retry-After</c> header. Default 10 seconds.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most events a prepared run holds in memory.</summary>
+    public const long MaxPreparedEvents = 10_000_000;
+
+    /// <summary>The most events a streamed run sends.</summary>
+    public const long MaxStreamedEvents = 1_000_000_000;
 
     /// <summary>Every problem with the options, together; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -57,9 +77,21 @@ internal sealed record LoadOptions
             errors.Add("--key must not be empty.");
         }
 
-        if (Events is < 1 or > 10_000_000)
+        var maxEvents = Stream ? MaxStreamedEvents : MaxPreparedEvents;
+        if (Events < 1 || Events > maxEvents)
         {
-            errors.Add($"--events must be between 1 and 10000000 (got {Events}).");
+            errors.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--events must be between 1 and {maxEvents}{(Stream ? "" : " (use --stream for more)")} (got {Events})."));
+        }
+
+        if (Stream && Days is < 1 or > 30)
+        {
+            errors.Add($"--days must be between 1 and 30 (got {Days}).");
+        }
+
+        if (Stream && SliceEvents < 1)
+        {
+            errors.Add($"--slice must be positive (got {SliceEvents}).");
         }
 
         if (Concurrency is < 1 or > 256)
@@ -72,9 +104,10 @@ internal sealed record LoadOptions
             errors.Add($"--batch must be between 1 and 500 (got {BatchSize}).");
         }
 
-        if (TimeLimit <= TimeSpan.Zero || TimeLimit > TimeSpan.FromHours(2))
+        var maxTime = TimeSpan.FromHours(Stream ? 24 : 2);
+        if (TimeLimit <= TimeSpan.Zero || TimeLimit > maxTime)
         {
-            errors.Add($"--time-limit must be between 1 second and 2 hours (got {TimeLimit.TotalSeconds} s).");
+            errors.Add($"--time-limit must be between 1 second and {maxTime.TotalHours} hours (got {TimeLimit.TotalSeconds} s).");
         }
 
         return errors;

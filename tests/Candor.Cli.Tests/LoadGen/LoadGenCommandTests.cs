@@ -67,4 +67,24 @@ public sealed class LoadGenCommandTests : IDisposable
         Assert.Contains("--events must be between", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("--concurrency must be between", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Streamed_run_prints_a_json_line_per_slice_and_a_report_and_the_collector_stores_the_accepted_count()
+    {
+        await using var collector = await RealCollector.StartAsync();
+
+        var result = await CandorProcess.RunAsync(_folder, "loadgen", "--url", collector.Url.ToString(), "--key", collector.Tenant.IngestionKey,
+            "--stream", "--events", "2500", "--slice", "1000", "--days", "2", "--ids", "v4", "--concurrency", "3", "--gzip", "--json");
+
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}");
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var slices = lines.Where(l => l.GetProperty("type").GetString() == "slice").ToList();
+        Assert.Equal([1000L, 2000L, 2500L], slices.Select(s => s.GetProperty("toEvents").GetInt64()));
+        Assert.All(slices, s => Assert.True(s.GetProperty("eventsPerSecond").GetDouble() > 0));
+        var report = Assert.Single(lines, l => l.GetProperty("type").GetString() == "report");
+        Assert.Equal(2500, report.GetProperty("accepted").GetInt64());
+        Assert.Equal(0, report.GetProperty("rejected").GetInt64());
+        Assert.True(report.GetProperty("stream").GetBoolean());
+        Assert.Equal(2500, await collector.StoredEventsAsync());
+    }
 }

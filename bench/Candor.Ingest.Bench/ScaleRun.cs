@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using Npgsql;
+
+/// <summary><c>scale --candor PATH/candor.dll [--store duckdb|postgres] [--postgres CONNSTRING] [--events N] [--ids v7|v4]
+/// [--slice N] [--concurrency C] [--days D] [--memory-mib M] [--time-limit S]</c> (bench/ingest-scale.sh): fills a
+/// throwaway store through the real collector over HTTP with <c>candor loadgen --stream</c> (batches generated while
+/// they are sent, event times over the last D days) and prints, per slice of answered events, the stored range, the
+/// rate and the collector's resident memory (VmRSS, and VmHWM: its peak so far) from /proc. Then it stops the
+/// collector, counts the store (stored must equal accepted, with no event id twice), removes it, and ends with
+/// <c>scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted</c>;
+/// exit 1 on any mismatch, failed batch, duplicate answer or shortfall.</summary>
+internal static class ScaleRun
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? candor = null, postgres = Environment.GetEnvironmentVariable("CANDOR_TEST_POSTGRES"), memory = null;
+        var store = "duckdb";
+        var ids = "v7";
+        long events = 50_000_000, slice = 1_000_000;
+        int concurrency = 8, days = 10, timeLimit = 6 * 3600;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--candor": candor = args[++i]; break;
+                case "--store": store = args[++i]; break;
+                case "--postgres": postgres = args[++i]; break;
+                case "--events": events = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--ids": ids = args[++i]; break;
+                case "--slice": slice = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--days": days = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--memory-mib": memory = args[++i]; break;
+                case "--time-limit": timeLimit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+        }
+
+        if (candor is null || !File.Exists(candor))
+        {
+            Console.Error.WriteLine("--candor PATH/candor.dll is required (build src/Candor.Cli in Release).");
+            return 2;
+        }
+
+        if (store is not ("duckdb" or "postgres") || ids is not ("v7" or "v4") || (store == "postgres" && string.IsNullOrWhiteSpace(postgres)))
+        {
+            Console.Error.WriteLine("--store must be duckdb or postgres (postgres needs --postgres CONNSTRING), --ids v7 or v4.");
+            return 2;
+        }
+
+        var load = File.ReadAllText("/proc/loadavg").Split(' ');
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"scale: {events:N0} events into {store} over HTTP, ids {ids}, slices of {slice:N0}, {concurrency} senders, event times over {days} days; {Environment.ProcessorCount} cores, load average {load[0]} {load[1]} {load[2]}"));
+
+        var folder = Path.Combine(Path.GetTempPath(), "candor-scale-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string? database = null;
+        try
+        {
+            string storeArgument = "duckdb", countConnection = "";
+            if (store == "postgres")
+            {
+                database = "candor_scale_" + Guid.NewGuid().ToString("N");
+                await Admin(postgres!, $"CREATE DATABASE {database}");
+                var b = new NpgsqlConnectionStringBuilder(postgres) { Database = database };
+                storeArgument = $"postgres://{b.Username}@{b.Host}:{b.Port}/{database}";
+                countConnection = b.ConnectionString;
+            }
+
+            var created = await Output("dotnet", [candor, "tenant", "create", "scale", "--family", "dynamics365-clients", "--data", folder, "--store", storeArgument, "--json"]);
+            using var tenantJson = JsonDocument.Parse(created);
+            var tenant = Guid.Parse(tenantJson.RootElement.GetProperty("tenantId").GetString()!);
+            var key = tenantJson.RootElement.GetProperty("ingestionKey").GetString()!;
+            var url = $"http://127.0.0.1:{FreePort()}";
+
+            var serve = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { candor, "serve", "--data", folder, "--store", storeArgument, "--urls", url },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["Logging__LogLevel__Default"] = "Warning" },
+            };
+            if (memory is not null)
+            {
+                serve.Environment["CANDOR_DuckDb__MemoryLimitMiB"] = memory;
+            }
+
+            using var server = Process.Start(serve)!;
+            server.OutputDataReceived += (_, _) => { };
+            server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
+            server.BeginOutputReadLine();
+            server.BeginErrorReadLine();
+            var rates = new List<double>();
+            JsonElement? report = null;
+            int loadgenExit;
+            long peak;
+            try
+            {
+                await WaitReadyAsync(url, server);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"stored events",27} {"events/s",10} {"RSS MiB",8} {"peak RSS MiB",13} {"collector CPU µs/event",23} {"loadgen CPU µs/event",21} {"waited for loadgen",19}"));
+                var collectorCpu = CpuSeconds(server.Id);
+                using var sampler = new Memory.Sampler(server.Id);
+                var loadgen = new ProcessStartInfo("dotnet")
+                {
+                    ArgumentList =
+                    {
+                        candor, "loadgen", "--stream", "--json", "--gzip", "--url", url, "--key", key,
+                        "--events", events.ToString(CultureInfo.InvariantCulture), "--ids", ids,
+                        "--slice", slice.ToString(CultureInfo.InvariantCulture), "--days", days.ToString(CultureInfo.InvariantCulture),
+                        "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
+                        "--time-limit", timeLimit.ToString(CultureInfo.InvariantCulture),
+                    },
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                using var generator = Process.Start(loadgen)!;
+                generator.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("loadgen: " + e.Data); };
+                generator.BeginErrorReadLine();
+                long storedBefore = 0;
+                while (await generator.StandardOutput.ReadLineAsync() is { } line)
+                {
+                    if (!line.StartsWith('{'))
+                    {
+                        continue;
+                    }
+
+                    using var doc = JsonDocument.Parse(line);
+                    var root = doc.RootElement;
+                    switch (root.GetProperty("type").GetString())
+                    {
+                        case "slice":
+                            var rss = Memory.Read(server.Id, "VmRSS:");
+                            var hwm = Memory.Read(server.Id, "VmHWM:");
+                            var rate = root.GetProperty("eventsPerSecond").GetDouble();
+                            var accepted = root.GetProperty("accepted").GetInt64();
+                            rates.Add(rate);
+                            var cpuNow = CpuSeconds(server.Id);
+                            var sliceEvents = Math.Max(1, root.GetProperty("toEvents").GetInt64() - root.GetProperty("fromEvents").GetInt64());
+                            var batches = Math.Max(1, root.GetProperty("batches").GetInt64());
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"{storedBefore,13:N0} - {accepted,11:N0} {rate,10:N0} {rss / 1048576.0,8:N0} {hwm / 1048576.0,13:N0} {(cpuNow - collectorCpu) * 1e6 / sliceEvents,23:F1} {root.GetProperty("loadgenCpuMicrosPerEvent").GetDouble(),21:F1} {root.GetProperty("queueWaits").GetInt64() / (double)batches,19:P0}"));
+                            (storedBefore, collectorCpu) = (accepted, cpuNow);
+                            break;
+                        case "report":
+                            report = root.Clone();
+                            break;
+                    }
+                }
+
+                await generator.WaitForExitAsync();
+                loadgenExit = generator.ExitCode;
+                peak = Math.Max(sampler.PeakBytes, Memory.Read(server.Id, "VmHWM:"));
+            }
+            finally
+            {
+                // SIGTERM lets the collector drain its group commit and close the store.
+                Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+                if (!server.WaitForExit(120_000))
+                {
+                    server.Kill();
+                }
+            }
+
+            if (report is not { } r || rates.Count == 0)
+            {
+                Console.WriteLine($"scale: the load generator ended (exit {loadgenExit}) without a report; nothing to compare");
+                return 1;
+            }
+
+            var (acceptedTotal, duplicates, rejected) = (r.GetProperty("accepted").GetInt64(), r.GetProperty("duplicates").GetInt64(), r.GetProperty("rejected").GetInt64());
+            var (stored, distinct) = store == "duckdb"
+                ? await CountDuckDbAsync(Path.Combine(folder, "candor.duckdb"), tenant)
+                : await CountPostgresAsync(countConnection, tenant);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"loadgen: sent {r.GetProperty("eventsSent").GetInt64():N0} of {events:N0} in {r.GetProperty("seconds").GetDouble():F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {r.GetProperty("batchesFailed").GetInt64()}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+
+            var problems = new List<string>();
+            if (stored != acceptedTotal)
+            {
+                problems.Add($"stored {stored} != accepted {acceptedTotal}");
+            }
+
+            if (distinct != stored)
+            {
+                problems.Add($"{stored - distinct} event ids stored twice");
+            }
+
+            if (duplicates != 0)
+            {
+                problems.Add($"{duplicates} new events answered as duplicates");
+            }
+
+            if (acceptedTotal + rejected != events)
+            {
+                problems.Add($"{events - acceptedTotal - rejected} events never answered");
+            }
+
+            if (loadgenExit != 0)
+            {
+                problems.Add($"the load generator exited with {loadgenExit}");
+            }
+
+            var first = rates[0];
+            var last = rates[^1];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scale: first-slice {first:F0} events/s, last-slice {last:F0} events/s (R2/R1 = {last / first:F2}), peak RSS {peak / 1048576.0:F0} MiB, {(problems.Count == 0 ? "stored = accepted" : "MISMATCH: " + string.Join("; ", problems))}"));
+            return problems.Count == 0 ? 0 : 1;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (database is not null)
+            {
+                await Admin(postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A process's CPU time (user and system) from /proc/PID/stat, in seconds (clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static async Task<(long Stored, long Distinct)> CountDuckDbAsync(string file, Guid tenant)
+    {
+        await using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = file }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), count(DISTINCT event_id) FROM events WHERE tenant_id = $tenant";
+        command.Parameters.Add(new DuckDBParameter("tenant", tenant));
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static async Task<(long Stored, long Distinct)> CountPostgresAsync(string connectionString, Guid tenant)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT event_id) FROM events WHERE tenant_id = @tenant", connection);
+        command.Parameters.AddWithValue("tenant", tenant);
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static async Task WaitReadyAsync(string url, Process server)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (waited.Elapsed < TimeSpan.FromSeconds(60) && !server.HasExited)
+            {
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(60) || server.HasExited)
+            {
+                throw new InvalidOperationException($"the collector at {url} did not become ready within 60 s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> Output(string file, string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true };
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output
+            : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output}");
+    }
+
+    private static async Task Admin(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Ingest as the store fills (issue 11, docs/benchmarks.md "Ingest as the store fills"): `candor serve` on a throwaway
+# store (a fresh data folder, or a database in a throwaway PostgreSQL cluster on loopback, as ingest-compare.sh starts
+# one) filled over HTTP by `candor loadgen --stream`, which generates the simulated fleet's gzip batches while it sends
+# them (event times over the last 10 days). One line per slice of stored events: the range, events/s and the
+# collector's resident memory; then the store is counted (stored = accepted, no event id twice; exit 1 otherwise)
+# and removed. The last line:
+#   scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted
+# Usage: bench/ingest-scale.sh [--events 50000000] [--store duckdb|postgres] [--ids v7|v4] [--slice 1000000]
+#        [--concurrency 8] [--days 10] [--memory-mib M (DuckDB's memory limit; default the collector's 512)]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CANDOR_HOME="$root"
+
+store=duckdb
+args=("$@")
+for (( i = 0; i < ${#args[@]}; i++ )); do
+  if [[ "${args[$i]}" == "--store" ]]; then store="${args[$((i + 1))]:-}"; fi
+done
+if [[ "$store" != "duckdb" && "$store" != "postgres" ]]; then
+  echo "usage: bench/ingest-scale.sh [--events N] [--store duckdb|postgres] [--ids v7|v4] [--slice N]" >&2
+  exit 2
+fi
+
+# Builds the CLI into artifacts/cli when its sources changed (./candor does), and the bench.
+./candor catalog compile --out artifacts/dynamics365-clients.catalog.json >/dev/null
+dotnet build bench/Candor.Ingest.Bench -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
+
+pg_args=()
+if [[ "$store" == "postgres" ]]; then
+  pg_bin="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")"
+  pg_dir="$(mktemp -d /tmp/candor-scale-pg.XXXXXX)"
+  pg_port=$(( 20000 + RANDOM % 20000 ))
+  as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  cleanup() { as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+  trap cleanup EXIT
+  [[ $(id -u) -eq 0 ]] && chown postgres "$pg_dir"
+  as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U candor --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=on -c max_connections=200" start >/dev/null
+  pg_args=(--postgres "Host=127.0.0.1;Port=$pg_port;Username=candor;Database=postgres")
+fi
+
+dotnet bench/Candor.Ingest.Bench/bin/Release/net10.0/Candor.Ingest.Bench.dll scale \
+  --candor "$root/artifacts/cli/candor.dll" "${pg_args[@]}" "$@"
