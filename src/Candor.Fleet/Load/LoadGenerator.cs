@@ -59,6 +59,7 @@ internal sealed partial class LoadGenerator
     public async Task<LoadReport> RunAsync(IReadOnlyList<PreparedBatch> batches, double prepareSeconds, HttpMessageHandler? handler = null,
         CancellationToken cancellationToken = default)
     {
+        var urls = _options.AllUrls;
         using var ownHandler = handler is null ? new SocketsHttpHandler
         {
             UseProxy = false,
@@ -67,15 +68,35 @@ internal sealed partial class LoadGenerator
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             AutomaticDecompression = DecompressionMethods.None,
         } : null;
-        using var client = new HttpClient(handler ?? ownHandler!, disposeHandler: false)
+        var clients = new HttpClient[urls.Count];
+        for (var u = 0; u < urls.Count; u++)
         {
-            BaseAddress = _options.Url,
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.Key);
+            clients[u] = new HttpClient(handler ?? ownHandler!, disposeHandler: false)
+            {
+                BaseAddress = urls[u],
+                DefaultRequestVersion = HttpVersion.Version11,
+                DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            clients[u].DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.Key);
+        }
 
+        try
+        {
+            return await RunAsync(batches, prepareSeconds, clients, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private async Task<LoadReport> RunAsync(IReadOnlyList<PreparedBatch> batches, double prepareSeconds, HttpClient[] clients,
+        CancellationToken cancellationToken)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_options.TimeLimit);
         var state = new RunState();
@@ -84,12 +105,14 @@ internal sealed partial class LoadGenerator
         var senders = new Task[_options.Concurrency];
         for (var s = 0; s < senders.Length; s++)
         {
+            // Senders are spread over the collectors; each moves to the next collector when its own fails.
+            var home = s % clients.Length;
             senders[s] = Task.Run(async () =>
             {
                 int index;
                 while (!limit.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < batches.Count)
                 {
-                    await SendAsync(client, batches[index], state, limit.Token).ConfigureAwait(false);
+                    home = await SendAsync(clients, home, batches[index], state, limit.Token).ConfigureAwait(false);
                 }
             }, CancellationToken.None);
         }
@@ -124,10 +147,13 @@ internal sealed partial class LoadGenerator
         };
     }
 
-    private async Task SendAsync(HttpClient client, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
+    /// <summary>Sends one batch, retrying as the options allow; returns the collector to use next (the one that last
+    /// answered, or the next after one that failed).</summary>
+    private async Task<int> SendAsync(HttpClient[] clients, int home, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
+            var client = clients[home];
             using var request = new HttpRequestMessage(HttpMethod.Post, _options.Otlp ? "v1/logs" : "v1/events");
             request.Content = new ByteArrayContent(batch.Body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(_options.Otlp ? "application/x-protobuf" : "application/json");
@@ -144,15 +170,16 @@ internal sealed partial class LoadGenerator
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                return home;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 state.Error($"connection failed: {ex.Message}");
+                home = (home + 1) % clients.Length;
                 if (attempt >= _options.MaxRetries || !await WaitAsync(TimeSpan.FromMilliseconds(200 * (attempt + 1)), state, cancellationToken).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref state.BatchesFailed);
-                    return;
+                    return home;
                 }
 
                 continue;
@@ -167,7 +194,7 @@ internal sealed partial class LoadGenerator
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return;
+                    return home;
                 }
 
                 var latency = _time.GetElapsedTime(sent).TotalMilliseconds;
@@ -185,23 +212,28 @@ internal sealed partial class LoadGenerator
                         state.Count(Encoding.UTF8.GetString(body), batch.EventCount);
                     }
 
-                    return;
+                    return home;
                 }
 
                 if (status is 429 or 503 && attempt < _options.MaxRetries)
                 {
+                    if (status == 503)
+                    {
+                        home = (home + 1) % clients.Length;
+                    }
+
                     var wait = RetryAfter(response) ?? TimeSpan.FromMilliseconds(250 * (attempt + 1));
                     if (await WaitAsync(wait > _options.MaxRetryAfter ? _options.MaxRetryAfter : wait, state, cancellationToken).ConfigureAwait(false))
                     {
                         continue;
                     }
 
-                    return;
+                    return home;
                 }
 
                 state.Error($"HTTP {status}: {Shorten(_options.Otlp ? OtlpError(body) : Encoding.UTF8.GetString(body))}");
                 Interlocked.Increment(ref state.BatchesFailed);
-                return;
+                return home;
             }
         }
     }
