@@ -46,7 +46,8 @@ pids=()
 pg_bin="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")"
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  # The processes this script started, by PID, and their own children (a load round's loadgen).
+  for pid in "${pids[@]}"; do pkill -9 -P "$pid" 2>/dev/null || true; kill -9 "$pid" 2>/dev/null || true; done
   as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -96,8 +97,9 @@ for i in 0 1 2; do
   "${cli[@]}" serve --store "$store" --log "$log_urls" --urls "http://127.0.0.1:${collector_ports[$i]}" \
     >"$work/collector$i.log" 2>&1 & collector_pids+=($!); pids+=($!)
 done
+loader_pids=()
 for i in 0 1; do
-  "${cli[@]}" load --store "$store" --log "$log_urls" >"$work/loader$i.log" 2>&1 & pids+=($!)
+  "${cli[@]}" load --store "$store" --log "$log_urls" >"$work/loader$i.log" 2>&1 & loader_pids+=($!); pids+=($!)
 done
 for i in 0 1 2; do
   for _ in $(seq 1 120); do
@@ -114,14 +116,41 @@ loadgen() { # url key seed -> JSON report
     --retries 200 --time-limit 1800 --json 2>>"$work/loadgen.err" || true
 }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+tck="$(getconf CLK_TCK)"
+cpu() { # pids -> user+system clock ticks so far (a process gone counts 0)
+  local total=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+distinct() { psql_q "SELECT count(DISTINCT event_id) FROM events WHERE tenant_id = '$1'" 2>/dev/null || echo -1; }
+drain() { # tenant expected -> the distinct count once it reaches expected or stops moving for 30 s
+  local last=-1 stable=0 n
+  for _ in $(seq 1 900); do
+    n="$(distinct "$1")"
+    if [[ "$n" == "$last" ]]; then stable=$((stable + 1)); else stable=0; fi
+    last="$n"
+    (( n >= $2 && stable >= 3 )) && break
+    (( stable >= 30 )) && break
+    sleep 1
+  done
+  echo "$last"
+}
 
 # --- 1. One collector; 2. three collectors -------------------------------------------------------------------------
 r1="$(loadgen "http://127.0.0.1:${collector_ports[0]}" "$t1_key" 11)"
 t1="$(field '["eventsPerSecond"]' <<<"$r1")"
 say "1 collector: $t1 events/s"
+cpu0_c="$(cpu "${collector_pids[@]}")" cpu0_l="$(cpu "${loader_pids[@]}")" cpu0_n="$(cpu "${nats_pids[@]}")"
 r3="$(loadgen "$urls" "$t3_key" 13)"
 t3="$(field '["eventsPerSecond"]' <<<"$r3")"
+a3="$(field '["accepted"]' <<<"$r3")"
 say "3 collectors: $t3 events/s"
+drain "$t3_id" "$a3" >/dev/null
+cpu1_c="$(cpu "${collector_pids[@]}")" cpu1_l="$(cpu "${loader_pids[@]}")" cpu1_n="$(cpu "${nats_pids[@]}")"
+per_event() { python3 -c "import sys; print(f'{($2 - $1) / $tck / max($a3, 1) * 1e6:.1f}')"; }
+say "CPU per event in run 2: collectors $(per_event "$cpu0_c" "$cpu1_c") us, loaders $(per_event "$cpu0_l" "$cpu1_l") us, NATS $(per_event "$cpu0_n" "$cpu1_n") us"
 
 # --- 3. Faults during rounds of load ------------------------------------------------------------------------------
 stop="$work/stop-load"
@@ -153,19 +182,12 @@ for f in "$work"/round-*.json; do
   acknowledged=$((acknowledged + a)); failed=$((failed + b))
 done
 
-# Drain: the loaders empty the log into PostgreSQL; counted when the count stops moving.
+# Drain: the loaders empty the log into PostgreSQL; counted when every acknowledged event is there or the count
+# stops moving.
 say "waiting for the backlog to drain"
-last=-1 stable=0
-for _ in $(seq 1 600); do
-  stored="$(psql_q "SELECT count(DISTINCT event_id) FROM events WHERE tenant_id = '$tf_id'" 2>/dev/null || echo -1)"
-  if [[ "$stored" == "$last" ]]; then stable=$((stable + 1)); else stable=0; fi
-  last="$stored"
-  (( stored >= acknowledged && stable >= 3 )) && break
-  (( stable >= 30 )) && break
-  sleep 1
-done
+drain "$tf_id" "$acknowledged" >/dev/null
 rows="$(psql_q "SELECT count(*) FROM events WHERE tenant_id = '$tf_id'")"
-stored="$(psql_q "SELECT count(DISTINCT event_id) FROM events WHERE tenant_id = '$tf_id'")"
+stored="$(distinct "$tf_id")"
 duplicates=$((rows - stored))
 lost=$((acknowledged > stored ? acknowledged - stored : 0))
 (( failed > 0 )) && say "$failed batch(es) of run 3 were never acknowledged (not counted in A; any of their events stored count in S)"

@@ -74,12 +74,17 @@ internal static class Cluster
     public static Task<PostgresStore> OpenStoreAsync(PostgresDatabase database) =>
         PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = database.ConnectionString });
 
-    /// <summary>Connects to the cluster and makes sure the stream exists, as a collector does.</summary>
-    public static async Task<IngestLog> ConnectLogAsync(NatsCluster nats, long maxBytes = 1L << 30)
+    /// <summary>Connects to the cluster and, as a collector does, makes sure the stream exists (a loader does not:
+    /// <paramref name="ensureStream"/> false leaves the stream as the collectors made it).</summary>
+    public static async Task<IngestLog> ConnectLogAsync(NatsCluster nats, bool ensureStream = true)
     {
-        var log = await IngestLog.ConnectAsync(new IngestLogOptions { Servers = IngestLogOptions.ParseServers(nats.Servers), MaxBytes = maxBytes },
+        var log = await IngestLog.ConnectAsync(new IngestLogOptions { Servers = IngestLogOptions.ParseServers(nats.Servers) },
             "candor-test", CancellationToken.None);
-        await log.EnsureStreamAsync(Log, CancellationToken.None);
+        if (ensureStream)
+        {
+            await log.EnsureStreamAsync(Log, CancellationToken.None);
+        }
+
         return log;
     }
 

@@ -93,7 +93,7 @@ internal sealed class LoaderProcess : IAsyncDisposable
 
     public static async Task<LoaderProcess> StartAsync(ClusterFixture cluster)
     {
-        var log = await Cluster.ConnectLogAsync(cluster.Nats);
+        var log = await Cluster.ConnectLogAsync(cluster.Nats, ensureStream: false);
         var store = await Cluster.OpenStoreAsync(cluster.Database);
         var loader = new Server.Cluster.LogLoader(log.JetStream, store, new Server.Cluster.LoaderOptions
         {

@@ -28,9 +28,11 @@ internal static class ClusterServices
     {
         if (!StoreFactory.IsPostgres(options.Store))
         {
+            // AddSingleton, not AddHostedService: the latter keeps one registration per implementation type, and
+            // these factories all declare IHostedService.
             foreach (var create in work)
             {
-                services.AddHostedService(create);
+                services.AddSingleton(create);
             }
 
             return services;

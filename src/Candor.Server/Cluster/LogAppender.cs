@@ -14,29 +14,37 @@ namespace Candor.Server.Cluster;
 /// acknowledged to the clients, whose retries the ids make harmless. Thread-safe.</summary>
 internal sealed class LogAppender(IngestLog log) : IEventAppender
 {
+    /// <summary>At most this many publishes await their acknowledgement at once, so that a large group commit does
+    /// not flood the connection with requests.</summary>
+    private const int InFlight = 2_048;
+
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
-        var publishes = new Task<bool>[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            publishes[i] = PublishAsync(events[i], cancellationToken);
-        }
-
-        // Every publish is awaited, even after one failed, so that no task is left unobserved.
         var duplicates = new List<int>();
         Exception? failure = null;
-        for (var i = 0; i < publishes.Length; i++)
+        var publishes = new Task<bool>[Math.Min(InFlight, events.Count)];
+        for (var start = 0; start < events.Count && failure is null; start += InFlight)
         {
-            try
+            var count = Math.Min(InFlight, events.Count - start);
+            for (var i = 0; i < count; i++)
             {
-                if (await publishes[i].ConfigureAwait(false))
-                {
-                    duplicates.Add(i);
-                }
+                publishes[i] = PublishAsync(events[start + i], cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+            // Every publish is awaited, even after one failed, so that no task is left unobserved.
+            for (var i = 0; i < count; i++)
             {
-                failure ??= Classify(ex);
+                try
+                {
+                    if (await publishes[i].ConfigureAwait(false))
+                    {
+                        duplicates.Add(start + i);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failure ??= Classify(ex);
+                }
             }
         }
 
@@ -56,10 +64,16 @@ internal sealed class LogAppender(IngestLog log) : IEventAppender
         || (errCode == 10077 && description is not null && description.Contains("maximum", StringComparison.OrdinalIgnoreCase))
         || (description is not null && description.Contains("maximum bytes exceeded", StringComparison.OrdinalIgnoreCase));
 
-    private static Exception Classify(Exception ex) =>
-        ex is NatsJSApiException api && IsFull(api.Error.ErrCode, api.Error.Description)
-            ? new AppenderFullException("The ingest log is full: " + api.Error.Description, ex)
-            : ex;
+    private static Exception Classify(Exception ex) => ex switch
+    {
+        NatsJSApiException api when IsFull(api.Error.ErrCode, api.Error.Description) =>
+            new AppenderFullException("The ingest log is full: " + api.Error.Description, ex),
+
+        // The client's own request timeout (no quorum, a node gone): a failure of the log, not a cancellation by
+        // the caller, which the group commit would not answer.
+        OperationCanceledException => new TimeoutException("The ingest log did not acknowledge in time.", ex),
+        _ => ex,
+    };
 
     private async Task<bool> PublishAsync(StoredEvent e, CancellationToken cancellationToken)
     {

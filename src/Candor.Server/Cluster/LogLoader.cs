@@ -32,7 +32,7 @@ internal sealed record LoaderOptions
 /// loses nothing (JetStream redelivers its messages after <see cref="LoaderOptions.AckWait"/>, to whichever loader
 /// fetches next), and one that dies between the commit and the acknowledgements stores nothing twice (the redelivered
 /// events are found stored). Any number of loaders, in any processes, share the consumer. A batch the store refuses
-/// is handed back (nak with a delay) and retried; a message that is not a Candor event is terminated and counted,
+/// is handed back (nak) and retried after a pause; a message that is not a Candor event is terminated and counted,
 /// never retried for ever. Owns its loop; dispose to stop it (a batch in progress is abandoned unacknowledged, to be
 /// redelivered). Thread-safe counters.</summary>
 internal sealed partial class LogLoader : IAsyncDisposable
@@ -179,7 +179,7 @@ internal sealed partial class LogLoader : IAsyncDisposable
             LogStoreFailed(_logger, ex, events.Count);
             foreach (var msg in messages)
             {
-                await TryAsync(msg.NakAsync(delay: _options.RetryDelay, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                await TryAsync(msg.NakAsync(cancellationToken: CancellationToken.None)).ConfigureAwait(false);
             }
 
             return await DelayAsync(_options.RetryDelay, ct).ConfigureAwait(false);
