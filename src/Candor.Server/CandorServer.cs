@@ -123,7 +123,7 @@ public static class CandorServer
         builder.AddTransportSecurity(options);
         ConfigureLogging(builder.Logging, options);
         var metrics = new CandorMetrics();
-        var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
+        var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond, options.MaxEventsPerBatch);
         builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter, log);
         builder.AddCandorConsole();
         // The generator fills 'servers' from the request's Host and scheme; a document that echoes a header the client

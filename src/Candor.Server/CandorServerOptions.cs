@@ -69,6 +69,10 @@ public sealed class CandorServerOptions
     /// still holds it (PostgreSQL store only). Default 5 s; tests shorten it.</summary>
     internal TimeSpan LeaderCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a collector of the cluster announces itself to the others (the rate limit's split). Default
+    /// 5 s; tests shorten it.</summary>
+    internal TimeSpan PresenceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the leader reads the ingest log's fill level for the metrics and the alarm. Default 15 s.</summary>
     internal TimeSpan LogMonitorInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -68,6 +68,7 @@ internal static class CollectorServices
         }
 
         services.AddSingleton(sp => ClusterServices.CreateWriter(sp, options, store, metrics));
+        services.AddPresence(options, log);
         services.AddSingleton(sp => new IngestEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
             sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
             sp.GetRequiredService<GroupCommitWriter>(), sp.GetRequiredService<IngestionAdmission>(), metrics, time,

@@ -136,6 +136,7 @@ internal static class Cluster
             OperatorToken = OperatorToken,
             LogLevel = LogLevel.Warning,
             LeaderCheckInterval = TimeSpan.FromMilliseconds(500),
+            PresenceInterval = TimeSpan.FromMilliseconds(500),
         };
         options.Catalogs.Add(TestCatalogs.Create());
         configure?.Invoke(options);

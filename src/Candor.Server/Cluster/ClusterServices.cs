@@ -21,6 +21,18 @@ internal static class ClusterServices
             : new GroupCommitWriter(store, options.WriteQueueCapacity, options.MaxEventsPerCommit, metrics, logger);
     }
 
+    /// <summary>In cluster mode, the announcements that split each tenant's rate limit across the live collectors.</summary>
+    public static IServiceCollection AddPresence(this IServiceCollection services, CandorServerOptions options, IngestLog? log)
+    {
+        if (log is not null)
+        {
+            services.AddHostedService(sp => new CollectorPresence(log, sp.GetRequiredService<TenantRateLimiter>(), options.PresenceInterval,
+                options.TimeProvider, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Cluster")));
+        }
+
+        return services;
+    }
+
     /// <summary>Registers the work that must run once: as plain hosted services over the embedded store, or under the
     /// leader lock over PostgreSQL (with the ingest log's monitor when there is a log).</summary>
     public static IServiceCollection AddRunOnce(this IServiceCollection services, CandorServerOptions options, IngestLog? log,

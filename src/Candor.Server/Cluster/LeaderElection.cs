@@ -27,9 +27,9 @@ internal sealed partial class LeaderElection : BackgroundService
     private NpgsqlConnection? _connection;
     private volatile bool _isLeader;
 
-    /// <param name="connectionString">The store's connection string; the lock's connection is made without pooling,
-    /// so that closing it really ends the session.</param>
-    /// <param name="work">The services to run while leader; started and stopped as leadership comes and goes.</param>
+    /// <summary>An election over the store's connection string (the lock's connection is made from it without
+    /// pooling, so that closing it really ends the session) for <paramref name="work"/>, the services to run while
+    /// leader, started and stopped as leadership comes and goes.</summary>
     public LeaderElection(string connectionString, IReadOnlyList<IHostedService> work, TimeSpan interval, TimeProvider time, ILogger logger)
     {
         _connectionString = new NpgsqlConnectionStringBuilder(connectionString)
