@@ -79,6 +79,8 @@ internal sealed class LogAppender(IngestLog log) : IEventAppender
     {
         var ack = await log.JetStream.PublishAsync(EventCodec.Subject(e.TenantId), EventCodec.Encode(e), NatsRawSerializer<byte[]>.Default,
             new NatsJSPubOpts { MsgId = EventCodec.MessageId(e) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // An error of the stream (full, no quorum) may come back in the acknowledgement rather than as an exception.
+        ack.EnsureSuccess();
         return ack.Duplicate;
     }
 }
