@@ -109,7 +109,7 @@ internal sealed partial class LogLoader : IAsyncDisposable
 
     private async Task RunAsync(INatsJSConsumer consumer, CancellationToken ct)
     {
-        var messages = new List<NatsJSMsg<byte[]>>(_options.BatchSize);
+        var messages = new List<INatsJSMsg<byte[]>>(_options.BatchSize);
         var events = new List<StoredEvent>(_options.BatchSize);
         var fetch = new NatsJSFetchOpts { MaxMsgs = _options.BatchSize, Expires = _options.FetchWait };
         while (!ct.IsCancellationRequested)
@@ -162,7 +162,7 @@ internal sealed partial class LogLoader : IAsyncDisposable
     }
 
     /// <summary>Stores one batch and acknowledges it; false when the loader is stopping.</summary>
-    private async Task<bool> StoreAsync(List<NatsJSMsg<byte[]>> messages, List<StoredEvent> events, CancellationToken ct)
+    private async Task<bool> StoreAsync(List<INatsJSMsg<byte[]>> messages, List<StoredEvent> events, CancellationToken ct)
     {
         AppendResult result;
         try
