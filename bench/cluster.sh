@@ -77,7 +77,7 @@ for i in 0 1 2; do
 server_name: "n$i"
 listen: "127.0.0.1:${nats_ports[$i]}"
 log_file: "$work/nats/n$i.log"
-jetstream { store_dir: "$work/nats/n$i", max_memory_store: 268435456, max_file_store: 8589934592 }
+jetstream { store_dir: "$work/nats/n$i", max_memory_store: 268435456, max_file_store: 107374182400 }
 cluster { name: "candor-bench", listen: "127.0.0.1:${route_ports[$i]}", routes: [$routes] }
 CONF
   "$nats_bin" -c "$work/nats/n$i.conf" & nats_pids+=($!); pids+=($!)

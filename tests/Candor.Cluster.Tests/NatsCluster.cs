@@ -120,7 +120,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         b.AppendLine(CultureInfo.InvariantCulture, $"server_name: \"n{i}\"");
         b.AppendLine(CultureInfo.InvariantCulture, $"listen: \"127.0.0.1:{clientPorts[i]}\"");
         b.AppendLine(CultureInfo.InvariantCulture, $"log_file: \"{Path.Combine(folder, $"n{i}.log")}\"");
-        b.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{store}\", max_memory_store: 67108864, max_file_store: 1073741824 }}");
+        b.AppendLine(CultureInfo.InvariantCulture, $"jetstream {{ store_dir: \"{store}\", max_memory_store: 67108864, max_file_store: 107374182400 }}");
         if (clientPorts.Length > 1)
         {
             b.AppendLine(CultureInfo.InvariantCulture, $"cluster {{ name: \"candor-test\", listen: \"127.0.0.1:{routePorts[i]}\", routes: [{routes}] }}");
