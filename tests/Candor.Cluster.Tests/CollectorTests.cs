@@ -98,7 +98,7 @@ internal sealed class LoaderProcess : IAsyncDisposable
         var loader = new Server.Cluster.LogLoader(log.JetStream, store, new Server.Cluster.LoaderOptions
         {
             BatchSize = 1_000,
-            FetchWait = TimeSpan.FromMilliseconds(200),
+            FetchWait = TimeSpan.FromSeconds(1),
             AckWait = TimeSpan.FromSeconds(3),
             RetryDelay = TimeSpan.FromMilliseconds(200),
         }, Cluster.Log);

@@ -12,7 +12,7 @@ public sealed class LoaderTests(ThreeNodes cluster) : IClassFixture<ThreeNodes>
     private static readonly LoaderOptions Options = new()
     {
         BatchSize = 1_000,
-        FetchWait = TimeSpan.FromMilliseconds(200),
+        FetchWait = TimeSpan.FromSeconds(1),
         AckWait = TimeSpan.FromSeconds(3),
         RetryDelay = TimeSpan.FromMilliseconds(200),
     };

@@ -77,6 +77,19 @@ internal sealed class LogAppender(IngestLog log) : IEventAppender
 
     private async Task<bool> PublishAsync(StoredEvent e, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PublishOnceAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSDuplicateMessageException)
+        {
+            // The client reports a message the stream recognised by its id as this exception.
+            return true;
+        }
+    }
+
+    private async Task<bool> PublishOnceAsync(StoredEvent e, CancellationToken cancellationToken)
+    {
         var ack = await log.JetStream.PublishAsync(EventCodec.Subject(e.TenantId), EventCodec.Encode(e), NatsRawSerializer<byte[]>.Default,
             new NatsJSPubOpts { MsgId = EventCodec.MessageId(e) }, cancellationToken: cancellationToken).ConfigureAwait(false);
         // An error of the stream (full, no quorum) may come back in the acknowledgement rather than as an exception.

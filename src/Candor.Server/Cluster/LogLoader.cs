@@ -12,8 +12,9 @@ internal sealed record LoaderOptions
     /// <summary>The most messages one PostgreSQL transaction stores. Default 5,000.</summary>
     public int BatchSize { get; init; } = 5_000;
 
-    /// <summary>How long one fetch waits for a batch to fill before storing what it has. Default 500 ms.</summary>
-    public TimeSpan FetchWait { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long one fetch waits for a batch to fill before storing what it has (the client's minimum is
+    /// 1 s). Default 1 s.</summary>
+    public TimeSpan FetchWait { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a fetched message may stay unacknowledged before JetStream gives it to another loader
     /// (the shared consumer's ack wait: a dead loader's batch moves on after it). Default 60 s.</summary>
