@@ -15,6 +15,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 # The console's browser tests drive Debian's chromium (tests/Candor.Console.Tests); Playwright never downloads one.
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
+# Cluster mode's tests run a real JetStream cluster of Debian's nats-server (tests/Candor.Cluster.Tests).
+[[ -x /usr/sbin/nats-server || -x /usr/bin/nats-server ]] || need+=(nats-server)
 if (( ${#need[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
     log "installing ${need[*]}"

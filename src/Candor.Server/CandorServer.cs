@@ -2,6 +2,7 @@ using Candor.Server.Access;
 using Candor.Server.Admin;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
+using Candor.Server.Cluster;
 using Candor.Server.Console;
 using Candor.Server.Hosting.Tls;
 using Candor.Server.Http;
@@ -79,6 +80,28 @@ public static class CandorServer
     internal static async Task<CandorServerHandle> StartWithStoreAsync(CandorServerOptions options, CatalogRegistry catalogs, ICandorStore store,
         CancellationToken cancellationToken)
     {
+        // Cluster mode: batches are acknowledged once in the replicated ingest log (Cluster/, docs/operations.md).
+        var log = options.Log is null
+            ? null
+            : await IngestLog.ConnectAsync(IngestLogOptions.From(options), "candor-collector", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await StartWithLogAsync(options, catalogs, store, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (log is not null)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<CandorServerHandle> StartWithLogAsync(CandorServerOptions options, CatalogRegistry catalogs, ICandorStore store,
+        IngestLog? log, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -100,8 +123,8 @@ public static class CandorServer
         builder.AddTransportSecurity(options);
         ConfigureLogging(builder.Logging, options);
         var metrics = new CandorMetrics();
-        var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond);
-        builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter);
+        var rateLimiter = new TenantRateLimiter(options.RateLimitEventsPerSecond, options.MaxEventsPerBatch);
+        builder.Services.AddCollector(options, catalogs, store, metrics, rateLimiter, log);
         builder.AddCandorConsole();
         // The generator fills 'servers' from the request's Host and scheme; a document that echoes a header the client
         // chose can be cached by a proxy and served to others with an attacker's host in it. Clients resolve the
@@ -149,6 +172,12 @@ public static class CandorServer
 
         var writer = app.Services.GetRequiredService<GroupCommitWriter>();
         metrics.ObserveQueue(() => writer.Depth);
+        if (log is not null)
+        {
+            await log.EnsureStreamAsync(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Cluster"), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var address = new Uri(addresses.First());

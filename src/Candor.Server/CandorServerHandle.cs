@@ -1,3 +1,4 @@
+using Candor.Server.Cluster;
 using Candor.Server.Ingestion;
 using Candor.Server.Tenants;
 using Candor.Storage;
@@ -48,6 +49,7 @@ public sealed class CandorServerHandle : IAsyncDisposable
         var rateLimiter = Services.GetRequiredService<TenantRateLimiter>();
         var store = Services.GetRequiredService<ICandorStore>();
         var metrics = Services.GetRequiredService<CandorMetrics>();
+        var log = Services.GetService<IngestLog>();
         try
         {
             await _app.StopAsync().ConfigureAwait(false);
@@ -55,6 +57,11 @@ public sealed class CandorServerHandle : IAsyncDisposable
         finally
         {
             await writer.DisposeAsync().ConfigureAwait(false);
+            if (log is not null)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+
             rateLimiter.Dispose();
             await _app.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);

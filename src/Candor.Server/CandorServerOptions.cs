@@ -40,6 +40,42 @@ public sealed class CandorServerOptions
     /// URL or connection string (<c>postgres://user@host:5432/db</c>).</summary>
     public string Store { get; set; } = "duckdb";
 
+    /// <summary>Cluster mode: the NATS servers of the JetStream cluster that carries the ingest log, as
+    /// <c>nats://host:port[,nats://host:port...]</c> (a bare <c>host:port</c> means <c>nats://</c>). With it, a batch
+    /// is acknowledged once its events are in the replicated stream, and <c>candor load</c> moves them into the
+    /// PostgreSQL <see cref="Store"/> (which it requires). Configuration key <c>Log:Servers</c>, flag <c>--log</c>.
+    /// Default null: events are written to the store directly.</summary>
+    public string? Log { get; set; }
+
+    /// <summary>The most bytes the ingest log may hold (events not yet loaded); when full, new batches get 503
+    /// <c>log_full</c>. Configuration key <c>Log:MaxBytes</c>. Default 10 GiB (docs/operations.md, "Cluster").</summary>
+    public long LogMaxBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>The longest an event may wait in the ingest log, in hours; older ones are dropped by JetStream, so
+    /// it must exceed any PostgreSQL outage you plan to ride out. Configuration key <c>Log:MaxAgeHours</c>.
+    /// Default 168 (a week).</summary>
+    public int LogMaxAgeHours { get; set; } = 168;
+
+    /// <summary>How many NATS nodes keep each event of the ingest log; 0 (the default) means 3 when the cluster
+    /// has at least 3 nodes, else as many as it has. Configuration key <c>Log:Replicas</c>.</summary>
+    public int LogReplicas { get; set; }
+
+    /// <summary>How long the ingest log remembers event ids to drop re-sent events (JetStream's duplicate window),
+    /// in seconds; re-sends after it are dropped by the loaders' exact deduplication instead. Configuration key
+    /// <c>Log:DuplicateWindowSeconds</c>. Default 120.</summary>
+    public int LogDuplicateWindowSeconds { get; set; } = 120;
+
+    /// <summary>How often a node that does not lead tries to take the leader lock, and the leader checks that it
+    /// still holds it (PostgreSQL store only). Default 5 s; tests shorten it.</summary>
+    internal TimeSpan LeaderCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a collector of the cluster announces itself to the others (the rate limit's split). Default
+    /// 5 s; tests shorten it.</summary>
+    internal TimeSpan PresenceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the leader reads the ingest log's fill level for the metrics and the alarm. Default 15 s.</summary>
+    internal TimeSpan LogMonitorInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The embedded store's memory limit (DuckDB's <c>memory_limit</c>, the whole database), in MiB; from
     /// 64 to 1,048,576. Configuration key <c>DuckDb:MemoryLimitMiB</c>. Default 512 (docs/operations.md).</summary>
     public int DuckDbMemoryLimitMiB { get; set; } = 512;
@@ -184,6 +220,8 @@ public sealed class CandorServerOptions
         {
             errors.Add("Store: must be 'duckdb' or a PostgreSQL URL (postgres://...) or connection string (Host=...).");
         }
+
+        Cluster.IngestLogOptions.Validate(this, errors);
 
         if (CatalogRoot is not null && !Directory.Exists(CatalogRoot))
         {

@@ -3,6 +3,7 @@ using Candor.Core.Privacy;
 using Candor.Server.Access;
 using Candor.Server.Analytics;
 using Candor.Server.Catalogs;
+using Candor.Server.Cluster;
 using Candor.Server.Ingestion;
 using Candor.Server.Operations;
 using Candor.Server.Otlp;
@@ -10,6 +11,7 @@ using Candor.Server.TenantPolicies;
 using Candor.Server.Tenants;
 using Candor.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Candor.Server;
@@ -17,11 +19,11 @@ namespace Candor.Server;
 /// <summary>The services of one running collector, each registered once with its typed dependencies: the shared
 /// services (catalogs, credentials and roles, tenant policies, the audit log) that every feature may take, and each
 /// feature's own. The store, the catalogs, the metrics and the rate limiter are created by the caller, which owns
-/// their disposal (<see cref="CandorServerHandle"/>).</summary>
+/// their disposal (<see cref="CandorServerHandle"/>), and so is the ingest log's connection in cluster mode.</summary>
 internal static class CollectorServices
 {
     public static IServiceCollection AddCollector(this IServiceCollection services, CandorServerOptions options, CatalogRegistry catalogs,
-        ICandorStore store, CandorMetrics metrics, TenantRateLimiter rateLimiter)
+        ICandorStore store, CandorMetrics metrics, TenantRateLimiter rateLimiter, IngestLog? log = null)
     {
         var time = options.TimeProvider;
         var cacheTtl = TimeSpan.FromSeconds(options.CacheSeconds);
@@ -60,8 +62,13 @@ internal static class CollectorServices
         });
         services.AddSingleton(sp => new IngestionAdmission(sp.GetRequiredService<IngestionLimits>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Ingestion")));
-        services.AddSingleton(sp => new GroupCommitWriter(store, options.WriteQueueCapacity, options.MaxEventsPerCommit, metrics,
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Candor.Server.Ingestion")));
+        if (log is not null)
+        {
+            services.AddSingleton(log);
+        }
+
+        services.AddSingleton(sp => ClusterServices.CreateWriter(sp, options, store, metrics));
+        services.AddPresence(options, log);
         services.AddSingleton(sp => new IngestEndpoint(sp.GetRequiredService<CredentialResolver>(), catalogs,
             sp.GetRequiredService<PolicyService>(), sp.GetRequiredService<IngestionLimits>(), sp.GetRequiredService<PiiGuard>(), rateLimiter,
             sp.GetRequiredService<GroupCommitWriter>(), sp.GetRequiredService<IngestionAdmission>(), metrics, time,
@@ -79,7 +86,7 @@ internal static class CollectorServices
         // Operations.
         services.AddSingleton(sp => new RetentionJob(store, sp.GetRequiredService<PolicyService>(), catalogs, time,
             TimeSpan.FromMinutes(options.RetentionIntervalMinutes), sp.GetRequiredService<ILogger<RetentionJob>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
+        List<Func<IServiceProvider, IHostedService>> runOnce = [sp => sp.GetRequiredService<RetentionJob>()];
 
         // Analytics, when the store offers it.
         if (store is IAnalyticsStore analyticsStore)
@@ -89,9 +96,11 @@ internal static class CollectorServices
                 TimeSpan.FromSeconds(options.AlertDeliveryTimeoutSeconds)));
             services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
                 sp.GetRequiredService<WebhookClient>(), options.AlertDeliveryParallelism, sp.GetRequiredService<ILogger<AnalyticsService>>()));
-            services.AddHostedService(sp => sp.GetRequiredService<AnalyticsService>());
+            runOnce.Add(sp => sp.GetRequiredService<AnalyticsService>());
         }
 
+        // Work that must run once per store: on the elected leader when collectors share PostgreSQL (Cluster/).
+        services.AddRunOnce(options, log, runOnce);
         return services;
     }
 }

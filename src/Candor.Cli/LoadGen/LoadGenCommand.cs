@@ -16,7 +16,16 @@ internal static class LoadGenCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--url") { Description = "The collector's base URL, e.g. http://127.0.0.1:5080.", Required = true };
+        var url = new Option<string>("--url")
+        {
+            Description = "The collector's base URL, e.g. http://127.0.0.1:5080; several collectors of a cluster separated by commas (senders are spread over them, and a failed batch moves to the next).",
+            Required = true,
+        };
+        var retries = new Option<int>("--retries")
+        {
+            Description = "How often one batch is retried after 429/503 or a connection failure (0 to 10000).",
+            DefaultValueFactory = _ => 5,
+        };
         var key = new Option<string>("--key") { Description = "An ingestion key of the tenant to load.", Required = true };
         var events = new Option<long>("--events")
         {
@@ -69,18 +78,33 @@ internal static class LoadGenCommand
             "concurrent senders and report throughput, accepted/duplicate/rejected totals and latency per batch. Stops by itself " +
             "(event count and time limit).")
         {
-            url, key, events, stream, days, slice, concurrency, batch, seed, ids, gzip, timeLimit, json, otlp, family, catalogPath,
+            url, key, retries, events, stream, days, slice, concurrency, batch, seed, ids, gzip, timeLimit, json, otlp, family, catalogPath,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var baseUrl))
+            var collectors = new List<Uri>();
+            foreach (var one in parse.GetValue(url)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                throw new CliException($"--url '{parse.GetValue(url)}' is not an absolute URL.", 2);
+                if (!Uri.TryCreate(one, UriKind.Absolute, out var parsed))
+                {
+                    throw new CliException($"--url '{one}' is not an absolute URL.", 2);
+                }
+
+                collectors.Add(parsed);
             }
+
+            if (collectors.Count == 0)
+            {
+                throw new CliException("--url must name a collector.", 2);
+            }
+
+            var baseUrl = collectors[0];
 
             var options = new LoadOptions
             {
                 Url = baseUrl,
+                MoreUrls = collectors[1..],
+                MaxRetries = parse.GetValue(retries),
                 Key = parse.GetValue(key)!,
                 Events = parse.GetValue(events),
                 Concurrency = parse.GetValue(concurrency),
@@ -121,7 +145,7 @@ internal static class LoadGenCommand
                 {
                     var bytes = batches.Sum(b => (long)b.Body.Length);
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"Prepared {options.Events} events in {batches.Count} batches ({bytes / 1048576.0:F1} MiB{(options.Gzip ? " gzip" : "")}) in {preparing.Elapsed.TotalSeconds:F1} s; sending to {baseUrl} with {options.Concurrency} sender(s)..."));
+                        $"Prepared {options.Events} events in {batches.Count} batches ({bytes / 1048576.0:F1} MiB{(options.Gzip ? " gzip" : "")}) in {preparing.Elapsed.TotalSeconds:F1} s; sending to {string.Join(",", collectors)} with {options.Concurrency} sender(s)..."));
                 }
 
                 report = await new LoadGenerator(options, time).RunAsync(batches, preparing.Elapsed.TotalSeconds, cancellationToken: cancellationToken);
@@ -129,7 +153,7 @@ internal static class LoadGenCommand
 
             if (quiet)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(Json(report, options, baseUrl), options.Stream ? JsonLines : JsonOptions));
+                Console.Out.WriteLine(JsonSerializer.Serialize(Json(report, options, string.Join(",", collectors)), options.Stream ? JsonLines : JsonOptions));
             }
             else
             {
@@ -211,10 +235,10 @@ internal static class LoadGenCommand
         return await new LoadGenerator(options, time).StreamAsync(BatchWriter.Batches(fleet), OnSlice, cancellationToken: cancellationToken);
     }
 
-    private static object Json(LoadReport report, LoadOptions options, Uri baseUrl) => new
+    private static object Json(LoadReport report, LoadOptions options, string urls) => new
     {
         type = options.Stream ? "report" : "run",
-        url = baseUrl.ToString(),
+        url = urls,
         events = report.EventsPrepared,
         eventsSent = report.EventsSent,
         batches = report.Batches,

@@ -15,6 +15,10 @@ internal static class ServeCommand
     {
         var data = new Option<string?>("--data") { Description = "The data folder; the embedded store is candor.duckdb in it. Default: ./candor-data." };
         var store = new Option<string?>("--store") { Description = "duckdb (default) or a PostgreSQL URL: postgres://user@host:5432/db." };
+        var log = new Option<string?>("--log")
+        {
+            Description = "Cluster mode: the NATS JetStream servers of the ingest log, nats://host:port[,...]; batches are acknowledged once in the log and `candor load` stores them (needs --store postgres://...).",
+        };
         var urls = new Option<string?>("--urls") { Description = "Where to listen. Default: http://127.0.0.1:5080 (port 0 picks a free port); https URLs need --tls-cert and --tls-key." };
         var config = new Option<string?>("--config") { Description = "A JSON settings file (keys: docs/operations.md)." };
         var catalogs = new Option<string?>("--catalogs") { Description = "The catalogs root: catalog folders to compile, or compiled *.json. Default: $CANDOR_HOME/catalog." };
@@ -23,7 +27,7 @@ internal static class ServeCommand
         var logFormat = new Option<string?>("--log-format") { Description = "text (default) or json (structured, one object a line)." };
         var command = new Command("serve", "Run the Candor collector: ingestion, policy, tenants, fleet health analytics, liveness and readiness probes, and metrics.")
         {
-            data, store, urls, config, catalogs, logFormat, tlsCert, tlsKey,
+            data, store, log, urls, config, catalogs, logFormat, tlsCert, tlsKey,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,6 +42,7 @@ internal static class ServeCommand
 
             Flag(data, "Data");
             Flag(store, "Store");
+            Flag(log, "Log:Servers");
             Flag(urls, "Urls");
             Flag(logFormat, "LogFormat");
             Flag(tlsCert, "Tls:CertificatePath");
@@ -118,5 +123,7 @@ internal static class ServeCommand
     }
 
     internal static string Describe(CandorServerOptions options) =>
-        StoreFactory.IsPostgres(options.Store) ? "postgres" : "duckdb " + StoreFactory.DuckDbPath(options);
+        StoreFactory.IsPostgres(options.Store)
+            ? options.Log is null ? "postgres" : "postgres behind the ingest log " + options.Log
+            : "duckdb " + StoreFactory.DuckDbPath(options);
 }

@@ -79,6 +79,7 @@ internal sealed partial class LoadGenerator
         Func<(long Events, long Batches, bool Complete)> prepared, SliceMeter? meter, double prepareSeconds, HttpMessageHandler? handler,
         CancellationToken cancellationToken)
     {
+        var urls = _options.AllUrls;
         using var ownHandler = handler is null ? new SocketsHttpHandler
         {
             UseProxy = false,
@@ -87,15 +88,36 @@ internal sealed partial class LoadGenerator
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             AutomaticDecompression = DecompressionMethods.None,
         } : null;
-        using var client = new HttpClient(handler ?? ownHandler!, disposeHandler: false)
+        var clients = new HttpClient[urls.Count];
+        for (var u = 0; u < urls.Count; u++)
         {
-            BaseAddress = _options.Url,
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.Key);
+            clients[u] = new HttpClient(handler ?? ownHandler!, disposeHandler: false)
+            {
+                BaseAddress = urls[u],
+                DefaultRequestVersion = HttpVersion.Version11,
+                DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            clients[u].DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.Key);
+        }
 
+        try
+        {
+            return await SendAllAsync(take, produce, prepared, meter, prepareSeconds, clients, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private async Task<LoadReport> SendAllAsync(Func<CancellationToken, ValueTask<PreparedBatch?>> take, Func<CancellationToken, Task>? produce,
+        Func<(long Events, long Batches, bool Complete)> prepared, SliceMeter? meter, double prepareSeconds, HttpClient[] clients,
+        CancellationToken cancellationToken)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_options.TimeLimit);
         // The producer also stops when every sender has (a sender that stopped early must not leave it blocked on a full queue).
@@ -107,6 +129,8 @@ internal sealed partial class LoadGenerator
         var senders = new Task[_options.Concurrency];
         for (var s = 0; s < senders.Length; s++)
         {
+            // Senders are spread over the collectors; each moves to the next collector when its own fails.
+            var home = s % clients.Length;
             senders[s] = Task.Run(async () =>
             {
                 while (!limit.IsCancellationRequested)
@@ -126,7 +150,9 @@ internal sealed partial class LoadGenerator
                         return;
                     }
 
-                    if (await SendAsync(client, batch, state, limit.Token).ConfigureAwait(false))
+                    bool answered;
+                    (answered, home) = await SendAsync(clients, home, batch, state, limit.Token).ConfigureAwait(false);
+                    if (answered)
                     {
                         meter?.Answered(batch.EventCount, state);
                     }
@@ -175,11 +201,13 @@ internal sealed partial class LoadGenerator
         };
     }
 
-    /// <summary>Sends one batch, retrying as configured; true when the collector answered 200.</summary>
-    private async Task<bool> SendAsync(HttpClient client, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
+    /// <summary>Sends one batch, retrying as the options allow; says whether a collector answered 200, and which
+    /// collector to use next (the one that last answered, or the next after one that failed).</summary>
+    private async Task<(bool Answered, int Next)> SendAsync(HttpClient[] clients, int home, PreparedBatch batch, RunState state, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
+            var client = clients[home];
             using var request = new HttpRequestMessage(HttpMethod.Post, _options.Otlp ? "v1/logs" : "v1/events");
             request.Content = new ByteArrayContent(batch.Body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(_options.Otlp ? "application/x-protobuf" : "application/json");
@@ -196,15 +224,16 @@ internal sealed partial class LoadGenerator
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return false;
+                return (false, home);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 state.Error($"connection failed: {ex.Message}");
+                home = (home + 1) % clients.Length;
                 if (attempt >= _options.MaxRetries || !await WaitAsync(TimeSpan.FromMilliseconds(200 * (attempt + 1)), state, cancellationToken).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref state.BatchesFailed);
-                    return false;
+                    return (false, home);
                 }
 
                 continue;
@@ -219,7 +248,7 @@ internal sealed partial class LoadGenerator
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return false;
+                    return (false, home);
                 }
 
                 var latency = _time.GetElapsedTime(sent).TotalMilliseconds;
@@ -237,23 +266,28 @@ internal sealed partial class LoadGenerator
                         state.Count(Encoding.UTF8.GetString(body), batch.EventCount);
                     }
 
-                    return true;
+                    return (true, home);
                 }
 
                 if (status is 429 or 503 && attempt < _options.MaxRetries)
                 {
+                    if (status == 503)
+                    {
+                        home = (home + 1) % clients.Length;
+                    }
+
                     var wait = RetryAfter(response) ?? TimeSpan.FromMilliseconds(250 * (attempt + 1));
                     if (await WaitAsync(wait > _options.MaxRetryAfter ? _options.MaxRetryAfter : wait, state, cancellationToken).ConfigureAwait(false))
                     {
                         continue;
                     }
 
-                    return false;
+                    return (false, home);
                 }
 
                 state.Error($"HTTP {status}: {Shorten(_options.Otlp ? OtlpError(body) : Encoding.UTF8.GetString(body))}");
                 Interlocked.Increment(ref state.BatchesFailed);
-                return false;
+                return (false, home);
             }
         }
     }

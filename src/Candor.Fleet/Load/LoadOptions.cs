@@ -8,6 +8,13 @@ internal sealed record LoadOptions
     /// <summary>The collector's base URL (loopback in tests), e.g. <c>http://127.0.0.1:5080</c>.</summary>
     public required Uri Url { get; init; }
 
+    /// <summary>More collectors of the same cluster (behind no balancer): senders are spread over <see cref="Url"/>
+    /// and these, and a batch whose collector fails (no connection, 5xx) is retried on the next one. Default none.</summary>
+    public IReadOnlyList<Uri> MoreUrls { get; init; } = [];
+
+    /// <summary>Every collector the run sends to: <see cref="Url"/> first.</summary>
+    public IReadOnlyList<Uri> AllUrls => [Url, .. MoreUrls];
+
     /// <summary>The ingestion key sent as <c>Authorization: Bearer</c>.</summary>
     public required string Key { get; init; }
 
@@ -51,7 +58,7 @@ internal sealed record LoadOptions
     /// <see cref="Stream"/>. Default 5 minutes.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often one batch is retried after 429/503 or a connection failure. Default 5.</summary>
+    /// <summary>How often one batch is retried after 429/503 or a connection failure (at most 10,000). Default 5.</summary>
     public int MaxRetries { get; init; } = 5;
 
     /// <summary>The longest wait honoured from a <c>Retry-After</c> header. Default 10 seconds.</summary>
@@ -70,6 +77,19 @@ internal sealed record LoadOptions
         if (!Url.IsAbsoluteUri || Url.Scheme is not ("http" or "https"))
         {
             errors.Add($"--url must be an absolute http(s) URL (got {Url}).");
+        }
+
+        foreach (var more in MoreUrls)
+        {
+            if (!more.IsAbsoluteUri || more.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"--url must list absolute http(s) URLs (got {more}).");
+            }
+        }
+
+        if (MaxRetries is < 0 or > 10_000)
+        {
+            errors.Add($"--retries must be between 0 and 10000 (got {MaxRetries}).");
         }
 
         if (string.IsNullOrWhiteSpace(Key))

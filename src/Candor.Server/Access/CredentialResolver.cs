@@ -44,10 +44,27 @@ internal sealed class CredentialResolver(ITenantStore store, TimeProvider time, 
         }
         else if (!(_unknown.TryGetValue(hash, out var until) && until > now))
         {
-            var loaded = await LoadAsync(hash, ct).ConfigureAwait(false);
+            LoadedCredential loaded;
+            try
+            {
+                loaded = await LoadAsync(hash, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (entry is not null && ex is not OperationCanceledException)
+            {
+                // The store does not answer (an outage, a migration): a credential this collector has seen keeps the
+                // standing it had, so that ingestion into the cluster's log goes on; the store is asked again at the
+                // next request. Nothing can be revoked while the store is down, so nothing revoked is let in.
+                loaded = new LoadedCredential(entry.Principal, entry.RevokedAt);
+                entry.Touch(now);
+                (p, revokedAt) = (loaded.Principal, loaded.RevokedAt);
+                goto Checked;
+            }
+
             (p, revokedAt) = (loaded.Principal, loaded.RevokedAt);
             Remember(hash, loaded, now);
         }
+
+    Checked:
 
         if (p is null || p.Kind != kind || (revokedAt is { } revoked && revoked <= now))
         {

@@ -9,8 +9,9 @@ namespace Candor.Server.Ingestion;
 internal sealed record BatchRules(
     CatalogIndex Catalog, TenantPolicy Policy, Guid TenantId, DateTimeOffset Now, IngestionLimits Limits, PiiGuard Pii);
 
-/// <summary>A batch that cannot be read at all (the whole request fails with this status and code).</summary>
-internal sealed record BatchError(int Status, string Code, string Detail);
+/// <summary>A batch that cannot be read or stored at all (the whole request fails with this status and code); a 503
+/// may say how long to wait before retrying (null: the endpoint's default).</summary>
+internal sealed record BatchError(int Status, string Code, string Detail, TimeSpan? RetryAfter = null);
 
 /// <summary>The outcome of reading one batch: the events to store (with their index in the batch) and the
 /// rejected ones, or an error for the whole batch.</summary>

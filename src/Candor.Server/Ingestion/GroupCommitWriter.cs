@@ -12,13 +12,17 @@ internal sealed record WriteResult(int Stored, IReadOnlyList<int> DuplicateIndex
 
 /// <summary>Groups the writes of concurrent requests into one store call, so that many small durable commits
 /// cost one: one background loop drains a bounded queue of pending batches, appends all their events with a
-/// single <see cref="IEventStore.AppendAsync"/>, then completes every request. When the queue is full,
+/// single <see cref="IEventAppender.AppendAsync"/> (the store, or in cluster mode the ingest log), then completes
+/// every request. When the queue is full,
 /// <see cref="TryEnqueue"/> refuses at once (the request gets 503 and retries later): memory stays bounded by
 /// the queue's capacity and the batch size limit. Thread-safe.</summary>
 internal sealed partial class GroupCommitWriter : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue;
-    private readonly IEventStore _store;
+    /// <summary>How long a client is asked to wait when the appender is full (the log must drain first).</summary>
+    internal static readonly TimeSpan FullRetryAfter = TimeSpan.FromSeconds(30);
+
+    private readonly IEventAppender _store;
     private readonly CandorMetrics _metrics;
     private readonly ILogger _logger;
     private readonly int _maxEventsPerCommit;
@@ -26,6 +30,11 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private int _depth;
 
     public GroupCommitWriter(IEventStore store, int capacity, int maxEventsPerCommit, CandorMetrics metrics, ILogger logger)
+        : this(new StoreAppender(store), capacity, maxEventsPerCommit, metrics, logger)
+    {
+    }
+
+    public GroupCommitWriter(IEventAppender store, int capacity, int maxEventsPerCommit, CandorMetrics metrics, ILogger logger)
     {
         _store = store;
         _metrics = metrics;
@@ -56,8 +65,8 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Stores a request's events and waits for their commit, as both ingestion endpoints do: the result, or
-    /// the 503 to answer when the queue is full (<c>overloaded</c>) or the store refused the commit
-    /// (<c>store_unavailable</c>). Not cancelled by the client: once queued, the batch is written; waiting is only
+    /// the 503 to answer when the queue is full (<c>overloaded</c>), the ingest log is full (<c>log_full</c>) or the
+    /// store or log refused the commit (<c>store_unavailable</c>). Not cancelled by the client: once queued, the batch is written; waiting is only
     /// for the answer.</summary>
     public async Task<(WriteResult? Result, BatchError? Error)> WriteAsync(List<StoredEvent> events)
     {
@@ -75,6 +84,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         try
         {
             return (await pending.ConfigureAwait(false), null);
+        }
+        catch (AppenderFullException)
+        {
+            return (null, new BatchError(503, "log_full", "The ingest log is full until the loaders drain it; retry later.", FullRetryAfter));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -153,6 +166,12 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Group commit of {Batches} batches ({Events} events) failed; the requests get 503 and will be retried")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int batches, int events);
+
+    private sealed class StoreAppender(IEventStore store) : IEventAppender
+    {
+        public Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default) =>
+            store.AppendAsync(events, cancellationToken);
+    }
 
     private sealed class Pending(List<StoredEvent> events)
     {

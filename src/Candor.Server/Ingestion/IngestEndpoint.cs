@@ -156,7 +156,7 @@ internal sealed partial class IngestEndpoint(
         var (write, writeError) = await writer.WriteAsync(result.Accepted);
         if (writeError is not null)
         {
-            await Problems.WriteAsync(context, writeError.Status, writeError.Code, writeError.Detail, RetrySoon);
+            await Problems.WriteAsync(context, writeError.Status, writeError.Code, writeError.Detail, writeError.RetryAfter ?? RetrySoon);
             return;
         }
 

@@ -1,3 +1,4 @@
+using Candor.Server.Cluster;
 using Candor.Server.Http;
 using Candor.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Candor.Server.Operations;
 
 /// <summary>The probes of a load balancer or orchestrator: <c>/healthz</c> (liveness: the process answers) and
-/// <c>/readyz</c> (readiness: the store answers too). Not to be confused with the fleet's health analytics.</summary>
+/// <c>/readyz</c> (readiness: the store answers too; in cluster mode the ingest log is connected instead, since a
+/// PostgreSQL outage must not take collectors out of the balancer while the log absorbs the backlog). Not to be confused with the fleet's health analytics.</summary>
 internal static class ProbeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -25,8 +27,21 @@ internal static class ProbeEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task ReadyAsync(HttpContext context, [FromServices] ICandorStore store)
+    private static async Task ReadyAsync(HttpContext context, [FromServices] ICandorStore store, [FromServices] IServiceProvider services)
     {
+        if (services.GetService(typeof(IngestLog)) is IngestLog log)
+        {
+            if (!log.IsConnected)
+            {
+                await Problems.WriteAsync(context, 503, "store_unavailable", "The ingest log is not connected.", TimeSpan.FromSeconds(5));
+                return;
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"status":"ready"}""", context.RequestAborted);
+            return;
+        }
+
         bool ready;
         try
         {

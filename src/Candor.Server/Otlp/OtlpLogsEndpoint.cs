@@ -161,7 +161,7 @@ internal sealed class OtlpLogsEndpoint(
         var (write, writeError) = await writer.WriteAsync(result.Accepted);
         if (writeError is not null)
         {
-            await OtlpResponses.ErrorAsync(context, enc, writeError.Status, writeError.Code, writeError.Detail, RetrySoon);
+            await OtlpResponses.ErrorAsync(context, enc, writeError.Status, writeError.Code, writeError.Detail, writeError.RetryAfter ?? RetrySoon);
             return;
         }
 

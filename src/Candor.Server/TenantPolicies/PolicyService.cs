@@ -28,7 +28,18 @@ internal sealed class PolicyService(ITenantStore store, CatalogRegistry catalogs
             return cached.Policy;
         }
 
-        var record = await store.GetPolicyAsync(tenant.Id, ct).ConfigureAwait(false);
+        PolicyRecord? record;
+        try
+        {
+            record = await store.GetPolicyAsync(tenant.Id, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && _cache.TryGetValue(tenant.Id, out var stale))
+        {
+            // The store does not answer: the policy last read stands (no change can be saved meanwhile), so that
+            // ingestion into the cluster's log goes on through a PostgreSQL outage. Asked again next time.
+            return stale.Policy;
+        }
+
         var policy = record?.Policy ?? Default(FamilyLevels(tenant.Family));
         var json = ToJson(policy);
         var effective = new EffectivePolicy(policy, record?.Version ?? 0, json, ETagOf(json));
