@@ -90,7 +90,14 @@ public abstract class ConsolePage : ComponentBase
     /// status-code pages would otherwise put in place of a page.</summary>
     private protected void NotFound()
     {
-        HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
+        // Set as the answer starts, after the page has rendered: a 404 set during rendering makes the framework render
+        // its own not-found answer (an empty body) instead of this page.
+        var response = HttpContext.Response;
+        response.OnStarting(() =>
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
         if (HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
         {
             statusCodePages.Enabled = false;
