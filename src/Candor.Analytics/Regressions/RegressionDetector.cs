@@ -53,12 +53,15 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
 
     private IAnalyticsStore Store => queries.Store;
 
-    public async Task<IReadOnlyList<RegressionFinding>> DetectAsync(HealthWindow window, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RegressionFinding>> DetectAsync(HealthWindow window, CancellationToken cancellationToken = default) =>
+        DetectAsync(window, spikeTests: true, cancellationToken);
+
+    private async Task<IReadOnlyList<RegressionFinding>> DetectAsync(HealthWindow window, bool spikeTests, CancellationToken cancellationToken)
     {
         var tests = new List<(RegressionFinding Finding, bool Effect)>();
 
         // The spike tests need nothing of the version comparison: they run beside it.
-        var spikes = SpikeTestsAsync(window, cancellationToken);
+        var spikes = spikeTests ? SpikeTestsAsync(window, cancellationToken) : Task.FromResult(new List<(RegressionFinding, bool)>());
         var health = await SessionsPerVersionAsync(window with { Version = null }, cancellationToken).ConfigureAwait(false);
         var pairs = new List<(string Product, string Newer, IReadOnlyList<string> Baseline)>();
         foreach (var product in health.GroupBy(h => h.Product, StringComparer.Ordinal))
@@ -110,6 +113,16 @@ internal sealed class RegressionDetector(HealthQueries queries, RegressionOption
                 .OrderByDescending(f => f.Significant).ThenBy(f => f.QValue).ThenBy(f => f.DedupKey, StringComparer.Ordinal),
         ];
     }
+
+    /// <summary>The findings about one release (the window's product and version) against its baseline: a run of the
+    /// crash-rate and p95 tests over the window's product (q-values adjusted over that run), kept when they tested that
+    /// version (detection compares each product's newest version only, so an older version has none). Spike tests are
+    /// about days, not releases, and are not run.</summary>
+    public async Task<IReadOnlyList<RegressionFinding>> ReleaseFindingsAsync(HealthWindow window, CancellationToken cancellationToken = default) =>
+    [
+        .. (await DetectAsync(window with { Version = null }, spikeTests: false, cancellationToken).ConfigureAwait(false))
+            .Where(f => f.Version == window.Version),
+    ];
 
     private sealed record VersionSessions(string Product, string Version, long Sessions, long CrashedSessions);
 

@@ -57,6 +57,22 @@ internal static partial class ConsoleBenchCommand
             }
         }
 
+        // The health pages (releases, a release against its predecessor, performance, usage, versions) and two downloads.
+        pages.AddRange(["/console/releases", "/console/performance", "/console/usage", "/console/versions", "/console/csv/releases",
+            "/console/csv/failures"]);
+        using (var api = new HttpRequestMessage(HttpMethod.Get, "/v1/analytics/versions"))
+        {
+            api.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(api, cancellationToken);
+            if (response.IsSuccessStatusCode
+                && JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement is { ValueKind: JsonValueKind.Array } products
+                && products.GetArrayLength() > 0)
+            {
+                pages.Add($"/console/releases/release?product={Uri.EscapeDataString(products[0].GetProperty("product").GetString()!)}" +
+                    $"&version={Uri.EscapeDataString(products[0].GetProperty("newest").GetString()!)}");
+            }
+        }
+
         var o = System.Console.Out;
         o.WriteLine($"Console pages of {url} ({repeat} answers each; ms from request to last byte):");
         o.WriteLine($"  {"page",-70} {"status",6} {"median",8} {"slowest",8}");

@@ -48,7 +48,7 @@ internal static partial class AnalyticsEndpoints
             await s.Queries.UsageAsync(w, Math.Min(Limit(q), 100), c.RequestAborted)))
             .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsUsage");
         group.MapGet("/regressions", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
-            await s.Detector.DetectAsync(w, c.RequestAborted)))
+            w.Version is null ? await s.Detector.DetectAsync(w, c.RequestAborted) : await s.Detector.ReleaseFindingsAsync(w, c.RequestAborted)))
             .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsRegressions");
         group.MapGet("/alerts", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
             await s.Alerts.ListAsync(w.Tenant, Limit(q), c.RequestAborted)))
@@ -198,16 +198,11 @@ internal static partial class AnalyticsEndpoints
         var min = Text(body.RootElement, "minVersion");
         var max = Text(body.RootElement, "maxVersion");
         var advisory = Text(body.RootElement, "advisory");
-        if (product is null || min is null || max is null || advisory is null || product.Length > 128 || min.Length > 64 || max.Length > 64 || advisory.Length > 512)
+        if (VulnerableMarks.Refusal(product, min, max, advisory) is { } refusal)
         {
-            await Problems.WriteAsync(context, 400, "invalid_request",
-                "The body must be {\"product\": \"...\", \"minVersion\": \"...\", \"maxVersion\": \"...\", \"advisory\": \"...\"} (product up to 128, versions up to 64, advisory up to 512 characters).");
-            return;
-        }
-
-        if (Candor.Analytics.Versions.AppVersionComparer.Instance.Compare(min, max) > 0)
-        {
-            await Problems.WriteAsync(context, 400, "invalid_request", $"minVersion '{min}' is after maxVersion '{max}'.");
+            await Problems.WriteAsync(context, 400, "invalid_request", product is null || min is null || max is null || advisory is null
+                ? "The body must be {\"product\": \"...\", \"minVersion\": \"...\", \"maxVersion\": \"...\", \"advisory\": \"...\"} (product up to 128, versions up to 64, advisory up to 512 characters)."
+                : refusal);
             return;
         }
 
@@ -216,9 +211,7 @@ internal static partial class AnalyticsEndpoints
             return;
         }
 
-        var mark = await service.Queries.MarkVulnerableAsync(principal.Tenant.Id, product, min, max, advisory, service.Time.GetUtcNow(),
-            principal.CredentialId.ToString("D"), context.RequestAborted);
-        await audit.RecordAsync(principal, "version.marked_vulnerable", product, null, mark, context.RequestAborted);
+        var mark = await VulnerableMarks.MarkAsync(service, audit, principal, product!, min!, max!, advisory!, context.RequestAborted);
         context.Response.StatusCode = 201;
         await context.Response.WriteAsJsonAsync(mark, JsonSerializerOptions.Web, context.RequestAborted);
     }
@@ -230,14 +223,12 @@ internal static partial class AnalyticsEndpoints
             return;
         }
 
-        var before = (await service.Queries.VulnerableMarksAsync(principal.Tenant.Id, context.RequestAborted)).FirstOrDefault(m => m.Id == markId);
-        if (before is null || !await service.Queries.UnmarkVulnerableAsync(principal.Tenant.Id, markId, context.RequestAborted))
+        if (!await VulnerableMarks.UnmarkAsync(service, audit, principal, markId, context.RequestAborted))
         {
             await Problems.WriteAsync(context, 404, "not_found", $"The tenant has no vulnerable-version mark {markId}.");
             return;
         }
 
-        await audit.RecordAsync(principal, "version.unmarked_vulnerable", before.Product, before, null, context.RequestAborted);
         context.Response.StatusCode = 204;
     }
 

@@ -104,6 +104,7 @@ internal static class ConsoleRegistration
 
         app.MapRazorComponents<App>().RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = Scheme });
         app.MapPost("/console/sign-out", ConsoleResponses.SignOutAsync).DisableAntiforgery();
+        Tables.CsvEndpoint.Map(app);
     }
 
     /// <summary>Restores the session's <see cref="TenantIdentity"/> from the store on each request; a revoked token's

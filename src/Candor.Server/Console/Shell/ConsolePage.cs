@@ -3,6 +3,7 @@ using Candor.Analytics.Health;
 using Candor.Server.Access;
 using Candor.Server.Analytics;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,26 +52,55 @@ public abstract class ConsolePage : ComponentBase
     {
         get
         {
-            var today = DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
-            var product = string.IsNullOrWhiteSpace(ProductFilter) ? null : ProductFilter.Trim();
-            switch (RangeKey)
-            {
-                case "1d":
-                    return new HealthWindow(Principal.Tenant.Id, today, today, product);
-                case "7d":
-                    return new HealthWindow(Principal.Tenant.Id, today.AddDays(-6), today, product);
-                case "custom":
-                    if (Day(FromText) is { } from && Day(ToText) is { } to
-                        && new HealthWindow(Principal.Tenant.Id, from, to, product) is var custom && custom.Validate().Count == 0)
-                    {
-                        return custom;
-                    }
+            var window = WindowOf(Principal.Tenant.Id, DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime), RangeKey, FromText, ToText,
+                ProductFilter, out var error);
+            RangeError = error;
+            return window;
+        }
+    }
 
-                    RangeError = "The custom range needs two days (from before to, at most 400 days apart); showing the last 30 days.";
-                    break;
-            }
+    /// <summary>The window a console URL names (<c>range</c>, <c>from</c>, <c>to</c>, <c>product</c>) for a tenant on
+    /// <paramref name="today"/>: what a page shows and what its CSV download (<c>Tables/CsvEndpoint</c>) holds.</summary>
+    internal static HealthWindow WindowOf(Guid tenant, DateOnly today, string? range, string? fromText, string? toText, string? productText,
+        out string? error)
+    {
+        error = null;
+        var product = string.IsNullOrWhiteSpace(productText) ? null : productText.Trim();
+        switch (range)
+        {
+            case "1d":
+                return new HealthWindow(tenant, today, today, product);
+            case "7d":
+                return new HealthWindow(tenant, today.AddDays(-6), today, product);
+            case "custom":
+                if (Day(fromText) is { } from && Day(toText) is { } to
+                    && new HealthWindow(tenant, from, to, product) is var custom && custom.Validate().Count == 0)
+                {
+                    return custom;
+                }
 
-            return new HealthWindow(Principal.Tenant.Id, today.AddDays(-29), today, product);
+                error = "The custom range needs two days (from before to, at most 400 days apart); showing the last 30 days.";
+                break;
+        }
+
+        return new HealthWindow(tenant, today.AddDays(-29), today, product);
+    }
+
+    /// <summary>Answers 404 with the page's own body (what is missing), not the collector's problem JSON that its
+    /// status-code pages would otherwise put in place of a page.</summary>
+    private protected void NotFound()
+    {
+        // Set as the answer starts, after the page has rendered: a 404 set during rendering makes the framework render
+        // its own not-found answer (an empty body) instead of this page.
+        var response = HttpContext.Response;
+        response.OnStarting(() =>
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        if (HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
         }
     }
 
