@@ -27,6 +27,9 @@ public sealed class AdminRoleTests
         (HttpMethod.Get, "/v1/admin/audit", null, [Owner, Officer]),
         (HttpMethod.Get, "/v1/admin/inventory", null, [Owner, Officer]),
         (HttpMethod.Delete, "/v1/admin/tenant", null, [Owner]),
+        (HttpMethod.Get, "/v1/admin/credentials", null, [Owner]),
+        (HttpMethod.Get, "/v1/admin/catalog", null, [Owner, Officer, Analyst]),
+        (HttpMethod.Delete, "/v1/admin/credentials/0190f3a4-5b6c-7d8e-9f01-23456789abcd", null, [Owner]),
     ];
 
     [Fact]
