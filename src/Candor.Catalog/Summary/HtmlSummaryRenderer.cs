@@ -7,8 +7,10 @@ namespace Candor.Catalog.Summary;
 
 /// <summary>Writes the summary as one self-contained HTML file: inline CSS, no scripts, no external resources.
 /// The markup is also well-formed XML (void elements closed, only numeric or XML entities), which lets tests
-/// parse it strictly. Every catalog string goes through <see cref="HtmlEncoder"/>.</summary>
-internal sealed class HtmlSummaryRenderer : SummaryRenderer
+/// parse it strictly. Every catalog string goes through <see cref="HtmlEncoder"/>. As a fragment (the web console's
+/// summary page), the same markup without the document around it: one <c>article</c> that starts with the title's
+/// <c>h1</c>, styled by the page it is placed in.</summary>
+internal sealed class HtmlSummaryRenderer(bool fragment = false) : SummaryRenderer
 {
     // All of Unicode may pass through as is (the file is UTF-8); the encoder still escapes markup characters.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
@@ -38,6 +40,12 @@ internal sealed class HtmlSummaryRenderer : SummaryRenderer
 
     public override void Begin(string title)
     {
+        if (fragment)
+        {
+            _out.Append("<article class=\"summary\">\n").Append("<h1>").Append(Encode(title)).Append("</h1>\n");
+            return;
+        }
+
         _out.Append("<!DOCTYPE html>\n")
             .Append("<html lang=\"en\">\n")
             .Append("<head>\n")
@@ -126,7 +134,7 @@ internal sealed class HtmlSummaryRenderer : SummaryRenderer
 
     public override string End()
     {
-        _out.Append("</main>\n</body>\n</html>\n");
+        _out.Append(fragment ? "</article>\n" : "</main>\n</body>\n</html>\n");
         return _out.ToString();
     }
 

@@ -34,6 +34,11 @@ internal static class SummaryGenerator
         return SummaryLayout.Write(summary, renderer);
     }
 
+    /// <summary>The HTML summary as a fragment to place in a page (the web console's): the same content and markup
+    /// as <see cref="SummaryFormat.Html"/> in one <c>article</c>, without the document, its head and its style.</summary>
+    public static string GenerateHtmlFragment(CompiledCatalog catalog) =>
+        SummaryLayout.Write(DataCollectionSummary.From(catalog), new HtmlSummaryRenderer(fragment: true));
+
     /// <summary>Parses <c>md</c> or <c>html</c>.</summary>
     public static bool TryParseFormat(string? name, out SummaryFormat format)
     {

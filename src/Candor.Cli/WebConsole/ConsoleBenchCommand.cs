@@ -73,6 +73,9 @@ internal static partial class ConsoleBenchCommand
             }
         }
 
+        // console-admin: the privacy dashboard, the catalog browser, an event page, the summary and the settings.
+        pages.AddRange(await AdminPagesAsync(http, cancellationToken));
+
         var o = System.Console.Out;
         o.WriteLine($"Console pages of {url} ({repeat} answers each; ms from request to last byte):");
         o.WriteLine($"  {"page",-70} {"status",6} {"median",8} {"slowest",8}");
@@ -126,8 +129,27 @@ internal static partial class ConsoleBenchCommand
         }
     }
 
+    /// <summary>The read-only pages of the privacy dashboard, the catalog and the settings (the device lookup is left
+    /// out: every view of a device's data is audited, and a bench should not fill the audit log).</summary>
+    private static async Task<List<string>> AdminPagesAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var pages = new List<string> { "/console/privacy?action=policy", "/console/catalog", "/console/catalog?q=crash&level=required",
+            "/console/catalog/summary", "/console/settings" };
+        using var first = await http.GetAsync("/console/catalog", cancellationToken);
+        var html = await first.Content.ReadAsStringAsync(cancellationToken);
+        if (CatalogEventLink().Match(html) is { Success: true } link)
+        {
+            pages.Insert(3, WebUtility.HtmlDecode(link.Groups[1].Value));
+        }
+
+        return pages;
+    }
+
     private static string Shorten(string page) => page.Length <= 70 ? page : page[..67] + "...";
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex VerificationToken();
+
+    [GeneratedRegex("href=\"(/console/catalog/event\\?name=[^\"]+)\"")]
+    private static partial Regex CatalogEventLink();
 }

@@ -16,10 +16,11 @@ internal enum Permission
     ManageAlerts,
     OffboardTenant,
     TriageFailures,
+    ManageCredentials,
 }
 
 /// <summary>The roles of admin tokens (issue 5) and the one table of what each may do: <c>owner</c> may do
-/// everything; <c>privacy_officer</c> governs the data (policy, export, delete, audit, inventory) and reads
+/// everything (also issue and revoke the tenant's keys and tokens); <c>privacy_officer</c> governs the data (policy, export, delete, audit, inventory) and reads
 /// aggregates; <c>analyst</c> reads aggregated analytics and triages failure groups (resolve, ignore, reopen), and never sees per-device data. The authorization
 /// policies (one per permission), the 403 messages and the roles a token may be issued with all come from here.
 /// Thread-safe.</summary>
@@ -68,6 +69,7 @@ internal static class Roles
         Permission.ManageAlerts => "configure alerts",
         Permission.OffboardTenant => "offboard the tenant",
         Permission.TriageFailures => "triage failure groups",
+        Permission.ManageCredentials => "manage ingestion keys and admin tokens",
         _ => "do this",
     };
 

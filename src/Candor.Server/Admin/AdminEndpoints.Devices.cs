@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Candor.Core.Model;
 using Candor.Server.Access;
@@ -17,7 +16,8 @@ internal static partial class AdminEndpoints
     private const int ViewerDefaultLimit = 500;
     private const int ViewerMaxLimit = 5000;
 
-    private static async Task ExportDeviceAsync(HttpContext context, string deviceId, Principal principal, [FromServices] ICandorStore store,
+    /// <summary>The device's events as JSON lines (also the console's download, which names the file first).</summary>
+    internal static async Task ExportDeviceAsync(HttpContext context, string deviceId, Principal principal, [FromServices] ICandorStore store,
         [FromServices] AuditLog audit)
     {
         if (await DeviceIdAsync(context, deviceId) is not { } device)
@@ -69,33 +69,28 @@ internal static partial class AdminEndpoints
         }
 
         var catalog = catalogs.TryGet(principal.Tenant.Family, out var index) ? index.Catalog : null;
-        var definitions = catalog?.Events.ToDictionary(e => e.Name, StringComparer.Ordinal) ?? [];
         var events = new JsonArray();
-        await foreach (var e in store.ReadDeviceEventsAsync(principal.Tenant.Id, device, filter, context.RequestAborted))
+        await foreach (var viewed in DeviceViewer.ReadAsync(store, catalog, principal.Tenant.Id, device, filter, context.RequestAborted))
         {
-            definitions.TryGetValue(e.Name, out var definition);
+            var e = viewed.Event;
             var fields = new JsonArray();
-            using (var data = JsonDocument.Parse(e.Data))
+            foreach (var field in viewed.Fields)
             {
-                foreach (var property in data.RootElement.EnumerateObject())
+                fields.Add(new JsonObject
                 {
-                    var field = definition?.Fields.FirstOrDefault(f => f.Name == property.Name);
-                    fields.Add(new JsonObject
-                    {
-                        ["name"] = property.Name,
-                        ["value"] = JsonNode.Parse(property.Value.GetRawText()),
-                        ["description"] = field?.Description ?? "Not in the current catalog.",
-                        ["classification"] = field?.Classification.ToWire(),
-                        ["type"] = field?.Type.ToWire(),
-                    });
-                }
+                    ["name"] = field.Name,
+                    ["value"] = JsonNode.Parse(field.RawValue),
+                    ["description"] = field.Description,
+                    ["classification"] = field.Classification,
+                    ["type"] = field.Type,
+                });
             }
 
             events.Add(new JsonObject
             {
                 ["eventId"] = e.EventId,
                 [EnvelopeNames.Name] = e.Name,
-                ["description"] = definition?.Description ?? "Not in the current catalog.",
+                ["description"] = viewed.Description,
                 ["level"] = e.Level.ToWire(),
                 ["category"] = e.Category.ToWire(),
                 ["categoryName"] = e.Category.DisplayName(),
@@ -134,10 +129,19 @@ internal static partial class AdminEndpoints
             return;
         }
 
-        var tables = await store.EraseDeviceAsync(principal.Tenant.Id, device, context.RequestAborted);
+        var receipt = await EraseDeviceAsync(principal, device, store, audit, time, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(receipt, context.RequestAborted);
+    }
+
+    /// <summary>Erases one device of the principal's tenant from every device-keyed table and audits the receipt as
+    /// <c>device.deleted</c>: the API's deletion and the console's.</summary>
+    internal static async Task<DeviceReceipt> EraseDeviceAsync(Principal principal, Guid device, ICandorStore store, AuditLog audit, TimeProvider time,
+        CancellationToken ct)
+    {
+        var tables = await store.EraseDeviceAsync(principal.Tenant.Id, device, ct);
         var receipt = new DeviceReceipt(device, tables.TryGetValue("events", out var events) ? events : 0, tables, time.GetUtcNow());
         await audit.RecordAsync(principal, "device.deleted", device.ToString("D"), null, receipt, CancellationToken.None);
-        await context.Response.WriteAsJsonAsync(receipt, context.RequestAborted);
+        return receipt;
     }
 
     /// <summary>The receipt of a device erasure: rows removed per device-keyed table.</summary>

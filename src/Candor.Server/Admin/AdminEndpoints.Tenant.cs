@@ -32,7 +32,8 @@ internal static partial class AdminEndpoints
         await context.Response.WriteAsJsonAsync(receipt, context.RequestAborted);
     }
 
-    private static async Task ExportTenantAsync(HttpContext context, Principal principal, [FromServices] ICandorStore store,
+    /// <summary>Every event of the tenant (also the console's download of it).</summary>
+    internal static async Task ExportTenantAsync(HttpContext context, Principal principal, [FromServices] ICandorStore store,
         [FromServices] AuditLog audit, [FromServices] TimeProvider time)
     {
         var query = context.Request.Query;

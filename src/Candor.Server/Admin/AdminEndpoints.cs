@@ -9,7 +9,8 @@ namespace Candor.Server.Admin;
 
 /// <summary>The administrator's privacy controls under <c>/v1/admin/</c> (issue 5): per-device export, viewer and
 /// erasure (<c>AdminEndpoints.Devices.cs</c>), bulk deletion, the tenant-wide export, offboarding and the audit log
-/// (<c>AdminEndpoints.Tenant.cs</c>), and the data inventory (<see cref="AdminInventory"/>). The group requires the
+/// (<c>AdminEndpoints.Tenant.cs</c>), the data inventory (<see cref="AdminInventory"/>), and the owner's own keys and
+/// tokens (<c>AdminEndpoints.Credentials.cs</c>). The group requires the
 /// admin token and each endpoint names its <see cref="Permission"/>; every endpoint acts on the token's own tenant
 /// only, and every action that reads per-device data or deletes anything is audited.</summary>
 internal static partial class AdminEndpoints
@@ -65,6 +66,28 @@ internal static partial class AdminEndpoints
             .WithName("ReadInventory")
             .WithSummary("What the tenant has stored per product and category, the fields and their classifications, and the retention.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapGet("/catalog", CatalogAsync)
+            .RequirePermission(Permission.ReadAnalytics)
+            .WithName("ReadCatalog")
+            .WithSummary("The compiled catalog of the tenant's family (every role; no tenant data); ETag and If-None-Match.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/credentials", ListCredentialsAsync)
+            .RequirePermission(Permission.ManageCredentials)
+            .WithName("ListOwnCredentials")
+            .WithSummary("The tenant's ingestion keys and admin tokens (owner only), never their secrets.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapPost("/credentials", IssueCredentialAsync)
+            .RequirePermission(Permission.ManageCredentials)
+            .WithName("IssueOwnCredential")
+            .WithSummary("Issue an ingestion key or an admin token of the tenant (owner only); the secret is in this answer only. Audited.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        admin.MapDelete("/credentials/{credentialId:guid}", RevokeCredentialAsync)
+            .RequirePermission(Permission.ManageCredentials)
+            .WithName("RevokeOwnCredential")
+            .WithSummary("Revoke one of the tenant's keys or tokens from now on (owner only). Audited.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Guid?> DeviceIdAsync(HttpContext context, string text)

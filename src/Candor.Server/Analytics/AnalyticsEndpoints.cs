@@ -232,8 +232,7 @@ internal static partial class AnalyticsEndpoints
         context.Response.StatusCode = 204;
     }
 
-    // The URL is stored in full (delivery needs it) but shown and audited only masked: a credential in it must not
-    // be echoed to every reader, nor kept for good in the append-only audit log.
+    // The URL is stored in full (delivery needs it) but shown and audited only masked (AlertWebhookSettings).
     private static async Task GetWebhookAsync(HttpContext context, Principal principal)
     {
         if (await ServiceAsync(context) is not { } service)
@@ -241,9 +240,8 @@ internal static partial class AnalyticsEndpoints
             return;
         }
 
-        var url = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
-        await context.Response.WriteAsJsonAsync(new { url = url is null ? null : WebhookUrl.Masked(url) }, JsonSerializerOptions.Web,
-            context.RequestAborted);
+        var url = await AlertWebhookSettings.GetMaskedAsync(service, principal, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new { url }, JsonSerializerOptions.Web, context.RequestAborted);
     }
 
     private static async Task SetWebhookAsync(HttpContext context, Principal principal, [FromServices] AuditLog audit)
@@ -265,19 +263,15 @@ internal static partial class AnalyticsEndpoints
             return;
         }
 
-        if (service.Webhooks.RefusalOf(url) is { } refusal)
+        var (set, code, error) = await AlertWebhookSettings.SetAsync(service, audit, principal, text, context.RequestAborted);
+        if (set is null)
         {
-            await Problems.WriteAsync(context, 400, "webhook_refused", "The webhook " + refusal);
+            await Problems.WriteAsync(context, 400, code!, error!);
             return;
         }
 
-        var secret = Secrets.NewWebhookSigningSecret();
-        await service.Alerts.SetWebhookAsync(principal.Tenant.Id, url, secret, context.RequestAborted);
-        var masked = WebhookUrl.Masked(url);
-        await audit.RecordAsync(principal, "alerts.webhook_set", url.Host, null, new { url = masked }, context.RequestAborted);
-
         // The signing secret is shown here once; no later read returns it (setting the webhook again makes a new one).
-        await context.Response.WriteAsJsonAsync(new { url = masked, signingSecret = secret, signatureHeader = WebhookSignature.HeaderName },
+        await context.Response.WriteAsJsonAsync(new { url = set.MaskedUrl, signingSecret = set.SigningSecret, signatureHeader = WebhookSignature.HeaderName },
             JsonSerializerOptions.Web, context.RequestAborted);
     }
 
@@ -288,14 +282,7 @@ internal static partial class AnalyticsEndpoints
             return;
         }
 
-        var before = await service.Alerts.GetWebhookAsync(principal.Tenant.Id, context.RequestAborted);
-        await service.Alerts.RemoveWebhookAsync(principal.Tenant.Id, context.RequestAborted);
-        if (before is not null)
-        {
-            await audit.RecordAsync(principal, "alerts.webhook_removed", before.Host, new { url = WebhookUrl.Masked(before) }, null,
-                context.RequestAborted);
-        }
-
+        await AlertWebhookSettings.RemoveAsync(service, audit, principal, context.RequestAborted);
         context.Response.StatusCode = 204;
     }
 

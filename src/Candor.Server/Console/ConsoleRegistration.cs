@@ -102,6 +102,8 @@ internal static class ConsoleRegistration
             app.MapStaticAssets(manifest);
         }
 
+        // The privacy dashboard's downloads (console-admin): the API's exports, to the session cookie.
+        Privacy.PrivacyDownloads.Map(app);
         app.MapRazorComponents<App>().RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = Scheme });
         app.MapPost("/console/sign-out", ConsoleResponses.SignOutAsync).DisableAntiforgery();
         Tables.CsvEndpoint.Map(app);

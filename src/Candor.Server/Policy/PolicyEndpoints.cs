@@ -79,25 +79,18 @@ internal static class PolicyEndpoints
             return;
         }
 
-        policies.Invalidate(tenant.Id);
-        var current = await policies.GetAsync(tenant, ct);
-        var ifMatch = context.Request.Headers.IfMatch.ToString();
-        if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch != current.ETag)
+        var result = await PolicyChanges.SaveAsync(principal, policy, context.Request.Headers.IfMatch.ToString(), policies, store, audit, time, ct);
+        switch (result.Outcome)
         {
-            await Problems.WriteAsync(context, 412, "policy_changed", "The policy changed since it was read; read it again.");
-            return;
+            case PolicySaveOutcome.Stale:
+                await Problems.WriteAsync(context, 412, "policy_changed", "The policy changed since it was read; read it again.");
+                return;
+            case PolicySaveOutcome.Conflict:
+                await Problems.WriteAsync(context, 409, "policy_changed", "Another change to the policy came first; read it again.");
+                return;
         }
 
-        var record = new PolicyRecord(tenant.Id, current.Version + 1, policy, time.GetUtcNow());
-        if (!await store.SavePolicyAsync(record, current.Version, ct))
-        {
-            await Problems.WriteAsync(context, 409, "policy_changed", "Another change to the policy came first; read it again.");
-            return;
-        }
-
-        await audit.RecordAsync(principal, "policy.changed", "policy", JsonText(current.Json), JsonText(PolicyService.ToJson(policy)), ct);
-        policies.Invalidate(tenant.Id);
-        await WritePolicyAsync(context, await policies.GetAsync(tenant, ct));
+        await WritePolicyAsync(context, result.Current);
     }
 
     private static async Task WritePolicyAsync(HttpContext context, EffectivePolicy policy)
@@ -119,6 +112,4 @@ internal static class PolicyEndpoints
         response.ContentType = "application/json";
         await response.Body.WriteAsync(policy.Json, context.RequestAborted);
     }
-
-    private static string JsonText(byte[] json) => System.Text.Encoding.UTF8.GetString(json);
 }

@@ -39,15 +39,18 @@ internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<
         await store.CreateTenantAsync(tenant, ct).ConfigureAwait(false);
         var key = await IssueAsync(tenant.Id, CredentialKind.Ingestion, "ingest", actor, ct).ConfigureAwait(false);
         var admin = await IssueAsync(tenant.Id, CredentialKind.Admin, Roles.Owner, actor, ct).ConfigureAwait(false);
-        await AuditAsync(tenant.Id, actor, "tenant.created", tenant.Id.ToString(), JsonSerializer.Serialize(new { name, family }), ct)
+        await AuditAsync(tenant.Id, actor, OperatorRole, "tenant.created", tenant.Id.ToString(), JsonSerializer.Serialize(new { name, family }), ct)
             .ConfigureAwait(false);
         return new TenantCredentials(tenant.Id, key.Secret, admin.Secret);
     }
 
     /// <summary>Issues a new credential; with <paramref name="revokeOthers"/> the tenant's other credentials of
-    /// the same kind are revoked (rotation). Throws <see cref="KeyNotFoundException"/> for an unknown tenant.</summary>
+    /// the same kind are revoked (rotation). The audit record names <paramref name="actor"/> with
+    /// <paramref name="actorRole"/> (<c>operator</c> for the operator API and the CLI; the owner's credential id and
+    /// role when an owner issues one through <c>/v1/admin/credentials</c> or the console). Throws
+    /// <see cref="KeyNotFoundException"/> for an unknown tenant.</summary>
     public async Task<IssuedCredential> IssueAsync(Guid tenantId, CredentialKind kind, string role, string actor, CancellationToken ct,
-        bool revokeOthers = false)
+        bool revokeOthers = false, string actorRole = OperatorRole)
     {
         _ = await store.GetTenantAsync(tenantId, ct).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No tenant {tenantId}.");
         if (kind == CredentialKind.Admin && !Roles.All.Contains(role))
@@ -61,27 +64,29 @@ internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<
             Secrets.Hash(secret), now, null);
         var others = revokeOthers ? await store.ListCredentialsAsync(tenantId, ct).ConfigureAwait(false) : [];
         await store.AddCredentialAsync(credential, ct).ConfigureAwait(false);
-        await AuditAsync(tenantId, actor, "credential.issued", credential.Id.ToString(),
+        await AuditAsync(tenantId, actor, actorRole, "credential.issued", credential.Id.ToString(),
             JsonSerializer.Serialize(new { kind = KindName(kind), role = credential.Role }), ct).ConfigureAwait(false);
         foreach (var other in others)
         {
             if (other.Kind == kind && other.RevokedAt is null && (kind == CredentialKind.Ingestion || other.Role == role))
             {
-                await RevokeAsync(tenantId, other.Id, actor, ct).ConfigureAwait(false);
+                await RevokeAsync(tenantId, other.Id, actor, ct, actorRole).ConfigureAwait(false);
             }
         }
 
         return new IssuedCredential(credential.Id, kind, credential.Role, secret);
     }
 
-    /// <summary>Revokes a credential from now on; false when the tenant has no such credential.</summary>
-    public async Task<bool> RevokeAsync(Guid tenantId, Guid credentialId, string actor, CancellationToken ct)
+    /// <summary>Revokes a credential from now on; false when the tenant has no such credential (a credential of
+    /// another tenant is not this tenant's: false too). Audited under <paramref name="actor"/> and
+    /// <paramref name="actorRole"/>.</summary>
+    public async Task<bool> RevokeAsync(Guid tenantId, Guid credentialId, string actor, CancellationToken ct, string actorRole = OperatorRole)
     {
         var revoked = await store.RevokeCredentialAsync(tenantId, credentialId, time.GetUtcNow(), ct).ConfigureAwait(false);
         if (revoked)
         {
             resolver?.Invalidate(tenantId);
-            await AuditAsync(tenantId, actor, "credential.revoked", credentialId.ToString(), null, ct).ConfigureAwait(false);
+            await AuditAsync(tenantId, actor, actorRole, "credential.revoked", credentialId.ToString(), null, ct).ConfigureAwait(false);
         }
 
         return revoked;
@@ -89,6 +94,9 @@ internal sealed class TenantService(ITenantStore store, TimeProvider time, Func<
 
     public static string KindName(CredentialKind kind) => kind == CredentialKind.Ingestion ? "ingestion" : "admin";
 
-    private Task AuditAsync(Guid tenantId, string actor, string action, string target, string? after, CancellationToken ct) =>
-        store.AppendAuditAsync(new AuditRecord(Guid.NewGuid(), tenantId, time.GetUtcNow(), actor, "operator", action, target, null, after), ct);
+    /// <summary>The actor role of the audit records of the operator API and the CLI.</summary>
+    public const string OperatorRole = "operator";
+
+    private Task AuditAsync(Guid tenantId, string actor, string actorRole, string action, string target, string? after, CancellationToken ct) =>
+        store.AppendAuditAsync(new AuditRecord(Guid.NewGuid(), tenantId, time.GetUtcNow(), actor, actorRole, action, target, null, after), ct);
 }
