@@ -117,7 +117,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GotoAsync("/console/sign-in");
         await page.FillAsync("#token", token);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/console");
+        // Signed in once the overview's document is parsed (its figures are in the server's HTML); waiting for its load
+        // event too (every stylesheet, script and font) timed out once on a loaded machine.
+        await page.WaitForURLAsync("**/console", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         return page;
     }
 
