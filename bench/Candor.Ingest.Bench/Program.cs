@@ -589,14 +589,16 @@ internal static class Compare
         }
     }
 
-    private static int FreePort()
+    /// <summary>A free loopback port (shared with ScaleRun).</summary>
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<string> Child(string file, string[] arguments)
+    /// <summary>Runs a child process and returns its standard output; throws with it when the child fails.</summary>
+    internal static async Task<string> Child(string file, string[] arguments)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true };
         foreach (var a in arguments)
@@ -615,7 +617,7 @@ internal static class Compare
         return output;
     }
 
-    private static async Task Admin(string connectionString, string sql)
+    internal static async Task Admin(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -64,17 +64,17 @@ internal static class ScaleRun
             if (store == "postgres")
             {
                 database = "candor_scale_" + Guid.NewGuid().ToString("N");
-                await Admin(postgres!, $"CREATE DATABASE {database}");
+                await Compare.Admin(postgres!, $"CREATE DATABASE {database}");
                 var b = new NpgsqlConnectionStringBuilder(postgres) { Database = database };
                 storeArgument = $"postgres://{b.Username}@{b.Host}:{b.Port}/{database}";
                 countConnection = b.ConnectionString;
             }
 
-            var created = await Output("dotnet", [candor, "tenant", "create", "scale", "--family", "dynamics365-clients", "--data", folder, "--store", storeArgument, "--json"]);
+            var created = await Compare.Child("dotnet", [candor, "tenant", "create", "scale", "--family", "dynamics365-clients", "--data", folder, "--store", storeArgument, "--json"]);
             using var tenantJson = JsonDocument.Parse(created);
             var tenant = Guid.Parse(tenantJson.RootElement.GetProperty("tenantId").GetString()!);
             var key = tenantJson.RootElement.GetProperty("ingestionKey").GetString()!;
-            var url = $"http://127.0.0.1:{FreePort()}";
+            var url = $"http://127.0.0.1:{Compare.FreePort()}";
 
             var serve = new ProcessStartInfo("dotnet")
             {
@@ -215,7 +215,7 @@ internal static class ScaleRun
             NpgsqlConnection.ClearAllPools();
             if (database is not null)
             {
-                await Admin(postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                await Compare.Admin(postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
             }
 
             Directory.Delete(folder, recursive: true);
@@ -278,35 +278,5 @@ internal static class ScaleRun
 
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<string> Output(string file, string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? output
-            : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output}");
-    }
-
-    private static async Task Admin(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
