@@ -20,3 +20,9 @@ INSERT INTO analytics_arrivals (first_received, last_received, events)
 SELECT w.watermark - interval '10 minutes', e.newest, 0
 FROM analytics_watermark w, (SELECT max(received_at) AS newest FROM events) e
 WHERE w.projection = 'events' AND e.newest IS NOT NULL;
+
+-- A round reads its windows of received_at across all tenants. The (tenant_id, received_at) index cannot seek on
+-- received_at alone, so each window scanned the whole index of its day: measured on a day partition of 2 million
+-- events, a one-minute window took 84 to 266 ms through it and 0.3 ms through this index (one per partition;
+-- received_at only grows, so inserts append at the index's right edge).
+CREATE INDEX events_received ON events (received_at);
