@@ -29,8 +29,10 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
     /// event, so DuckDB's zone maps on received_at skip every row group of the first part however it was sorted.</summary>
     public static readonly TimeSpan SplitLag = TimeSpan.FromMinutes(2);
 
-    /// <summary>The most arrival rows one round consumes (one per append; the rest wait for the next round).</summary>
-    public const int MaxArrivals = 5000;
+    /// <summary>The most arrival rows one round consumes (one per append, a group commit of the collector being one
+    /// append; the rest wait for the next round). Far above what a round meets: a collector committing 1,000 times a
+    /// second for a one-minute round writes 60,000.</summary>
+    public const int MaxArrivals = 200_000;
 
     /// <summary>The most windows one round projects: disjoint ranges of late appends beyond this are merged across their
     /// smallest gaps (re-reading a gap costs its events; the anti-join keeps them from counting twice).</summary>
@@ -203,7 +205,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
             };
 
             // The ids are the database's own numbers, written as literals: one statement whatever the count, on both stores.
-            foreach (var chunk in consumed.Chunk(1000))
+            foreach (var chunk in consumed.Chunk(5000))
             {
                 finish.Add(store.Statement("DELETE FROM analytics_arrivals WHERE arrival_id IN (" +
                     string.Join(", ", chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))) + ")"));
