@@ -34,6 +34,11 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
     /// second for a one-minute round writes 60,000.</summary>
     public const int MaxArrivals = 200_000;
 
+    /// <summary>Ranges less than this apart are projected as one window: back-to-back appends (a steady ingest, a client
+    /// sending in calls) leave gaps of milliseconds, and a statement per table per window costs more than re-reading a
+    /// gap's few events (the anti-join keeps them from counting twice).</summary>
+    public static readonly TimeSpan MergeGap = TimeSpan.FromMinutes(1);
+
     /// <summary>The most windows one round projects: disjoint ranges of late appends beyond this are merged across their
     /// smallest gaps (re-reading a gap costs its events; the anti-join keeps them from counting twice).</summary>
     public const int MaxWindows = 8;
@@ -221,13 +226,14 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
     }
 
     /// <summary>The ranges as disjoint windows in order: overlapping ranges (the appends of a steady ingest overlap by the
-    /// seconds between acceptance and commit) become one, and beyond <see cref="MaxWindows"/> the closest are joined.</summary>
+    /// seconds between acceptance and commit) and ranges less than <see cref="MergeGap"/> apart become one, and beyond
+    /// <see cref="MaxWindows"/> the closest are joined.</summary>
     internal static List<(DateTime From, DateTime To)> Merge(IEnumerable<(DateTime From, DateTime To)> ranges)
     {
         var windows = new List<(DateTime From, DateTime To)>();
         foreach (var (from, to) in ranges.OrderBy(r => r.From))
         {
-            if (windows.Count > 0 && from <= windows[^1].To)
+            if (windows.Count > 0 && from <= windows[^1].To + MergeGap)
             {
                 windows[^1] = (windows[^1].From, to > windows[^1].To ? to : windows[^1].To);
             }

@@ -96,11 +96,15 @@ public sealed class IncrementalProjectionTests
     }
 
     [Fact]
-    public void Overlapping_ranges_become_one_window_and_too_many_windows_are_joined_across_the_smallest_gaps()
+    public void Overlapping_or_nearly_adjacent_ranges_become_one_window_and_too_many_windows_are_joined_across_the_smallest_gaps()
     {
         var t = Start.UtcDateTime;
-        var merged = AnalyticsProjector.Merge([(t.AddMinutes(5), t.AddMinutes(9)), (t, t.AddMinutes(6)), (t.AddHours(1), t.AddHours(2))]);
-        Assert.Equal([(t, t.AddMinutes(9)), (t.AddHours(1), t.AddHours(2))], merged);
+        var merged = AnalyticsProjector.Merge(
+        [
+            (t.AddMinutes(5), t.AddMinutes(9)), (t, t.AddMinutes(6)), (t.AddHours(1), t.AddHours(2)),
+            (t.AddHours(2).AddSeconds(30), t.AddHours(3)), (t.AddHours(3).AddMinutes(2), t.AddHours(4)),
+        ]);
+        Assert.Equal([(t, t.AddMinutes(9)), (t.AddHours(1), t.AddHours(3)), (t.AddHours(3).AddMinutes(2), t.AddHours(4))], merged);
 
         var many = Enumerable.Range(0, AnalyticsProjector.MaxWindows + 1).Select(i => (t.AddHours(i * 10), t.AddHours(i * 10 + 1))).ToList();
         many[3] = (t.AddHours(21.5), t.AddHours(31)); // 30 minutes after the third range: the smallest gap.
