@@ -122,8 +122,8 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         """),
     ];
 
-    /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (one activity per fact
-    /// table, named after it, then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
+    /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (<c>arrivals</c>, what to
+    /// read; one activity per fact table, named after it; then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
     /// or a benchmark's listener. Without a listener no activity is created.</summary>
     public const string ActivitySourceName = "Candor.Analytics.Projection";
 
@@ -209,7 +209,8 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
                     "ON CONFLICT (projection) DO UPDATE SET watermark = excluded.watermark", newest),
             };
 
-            // The ids are the database's own numbers, written as literals: one statement whatever the count, on both stores.
+            // The ids are the database's own numbers, written as literals (an IN list reads the same on both stores), in
+            // statements of 5,000 within the one transaction.
             foreach (var chunk in consumed.Chunk(5000))
             {
                 finish.Add(store.Statement("DELETE FROM analytics_arrivals WHERE arrival_id IN (" +
