@@ -54,11 +54,19 @@ public sealed partial class DuckDbStore
 
             if (fresh.Count > 0)
             {
-                using var appender = _writer.CreateAppender("events");
-                foreach (var index in fresh)
+                using (var appender = _writer.CreateAppender("events"))
                 {
-                    AppendRow(appender, events[index]);
+                    foreach (var index in fresh)
+                    {
+                        AppendRow(appender, events[index]);
+                    }
                 }
+
+                // The analytics projector's to-do list (migration 0021): in this transaction, so that a round sees the
+                // row exactly when it can see the events, however long after their received_at they commit.
+                Execute(_writer, "INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES ($first, $last, $events)",
+                    ("first", Utc(fresh.Min(i => events[i].ReceivedAt))), ("last", Utc(fresh.Max(i => events[i].ReceivedAt))),
+                    ("events", (long)fresh.Count));
             }
 
             committing = true;

@@ -109,6 +109,18 @@ public sealed partial class PostgresStore
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (stored.Count > 0)
+        {
+            // The analytics projector's to-do list (migration 0021): in this transaction, so that a round sees the row
+            // exactly when it can see the events, however long after their received_at they commit.
+            await using var arrival = new NpgsqlCommand(
+                "INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES (@first, @last, @events)", connection, transaction);
+            arrival.Parameters.AddWithValue("first", NpgsqlDbType.TimestampTz, stored.Min(i => events[i].ReceivedAt).UtcDateTime);
+            arrival.Parameters.AddWithValue("last", NpgsqlDbType.TimestampTz, stored.Max(i => events[i].ReceivedAt).UtcDateTime);
+            arrival.Parameters.AddWithValue("events", NpgsqlDbType.Bigint, (long)stored.Count);
+            await arrival.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         // Not cancellable from here: once the commit is sent, the caller must learn its outcome.
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Candor.Analytics.Failures;
 using Candor.Analytics.Sql;
 using Candor.Storage;
@@ -6,17 +7,41 @@ using Candor.Storage;
 namespace Candor.Analytics.Projection;
 
 /// <summary>Derives the typed fact tables from <c>events</c> incrementally, inside the database: one
-/// <c>INSERT ... SELECT</c> per fact table over the events received since the last watermark (minus an overlap),
-/// then the new watermark. Idempotent: a fact is inserted only when no fact of the same event id exists among the
-/// facts received in the same window (an anti-join that touches only the window, where a primary key on DuckDB cost
-/// half the projection time), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice,
-/// or re-reading the overlap window, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests
-/// call <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised).</summary>
+/// <c>INSERT ... SELECT</c> per fact table over the events of the appends committed since the last round, then the new
+/// watermark. What to read comes from <c>analytics_arrivals</c> (migration 0021): every append writes there, in its own
+/// transaction, the range of <c>received_at</c> it stored, and a round consumes the rows it read. So a round reads the
+/// new events and a few seconds around them, not a fixed overlap behind a watermark, and an append that commits long
+/// after its <c>received_at</c> (a collector that took minutes to write, the cluster's stream after an outage) is still
+/// projected. Idempotent: a fact is inserted only when no fact of the same event id exists among the facts received in
+/// the same window (an anti-join that touches only the window, where a primary key on DuckDB cost half the projection
+/// time), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice, or reading a range
+/// again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
+/// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised).</summary>
 internal sealed class AnalyticsProjector(IAnalyticsStore store)
 {
-    /// <summary>Events are re-read this far behind the watermark: an append that took received_at before the last
-    /// run but committed after it is still projected (appends commit within seconds).</summary>
-    public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(10);
+    /// <summary>A duration reported both by a product event and by <c>app.operation.completed</c> (same session, same
+    /// instant) counts once; the operation event is looked for this far before the window too, since the two may arrive
+    /// in different uploads. Bounded and short: every round reads the operation events of this margin again.</summary>
+    public static readonly TimeSpan TwinMargin = TimeSpan.FromMinutes(1);
+
+    /// <summary>Each window's last stretch of this length is written as a separate part: the next round's anti-join reads
+    /// only facts received after its own lower bound, which lies at most a commit's delay before this round's newest
+    /// event, so DuckDB's zone maps on received_at skip every row group of the first part however it was sorted.</summary>
+    public static readonly TimeSpan SplitLag = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most arrival rows one round consumes (one per append, a group commit of the collector being one
+    /// append; the rest wait for the next round). Far above what a round meets: a collector committing 1,000 times a
+    /// second for a one-minute round writes 60,000.</summary>
+    public const int MaxArrivals = 200_000;
+
+    /// <summary>Ranges less than this apart are projected as one window: back-to-back appends (a steady ingest, a client
+    /// sending in calls) leave gaps of milliseconds, and a statement per table per window costs more than re-reading a
+    /// gap's few events (the anti-join keeps them from counting twice).</summary>
+    public static readonly TimeSpan MergeGap = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most windows one round projects: disjoint ranges of late appends beyond this are merged across their
+    /// smallest gaps (re-reading a gap costs its events; the anti-join keeps them from counting twice).</summary>
+    public const int MaxWindows = 8;
 
     private static readonly DateTime Epoch = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
@@ -30,14 +55,14 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         INSERT INTO analytics_sessions (tenant_id, event_id, device_id, session_id, product, app_version, device_class, day, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, device_class, {day}, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.session.started'
-          AND NOT EXISTS (SELECT 1 FROM analytics_sessions f WHERE f.received_at > $1 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          AND NOT EXISTS (SELECT 1 FROM analytics_sessions f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         ("analytics_session_ends", """
         INSERT INTO analytics_session_ends (tenant_id, event_id, device_id, session_id, product, app_version, day, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, day, CAST(ms AS FLOAT8), received_at
         FROM (SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day} AS day, {json:durationMs} AS ms, received_at
               FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.session.ended'
-                AND NOT EXISTS (SELECT 1 FROM analytics_session_ends f WHERE f.received_at > $1 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+                AND NOT EXISTS (SELECT 1 FROM analytics_session_ends f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
               OFFSET 0) e
         WHERE ms IS NOT NULL
         """),
@@ -46,14 +71,14 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day},
                coalesce({json:exceptionType}, 'unknown'), coalesce({json:stackSignature}, ''), os, device_class, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.crashed'
-          AND NOT EXISTS (SELECT 1 FROM analytics_crashes f WHERE f.received_at > $1 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          AND NOT EXISTS (SELECT 1 FROM analytics_crashes f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         ("analytics_feature_failures", """
         INSERT INTO analytics_feature_failures (tenant_id, event_id, device_id, session_id, product, app_version, day, feature, error_code, os, device_class, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day},
                coalesce({json:feature}, 'unknown'), coalesce({json:errorCode}, 'unknown'), os, device_class, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.feature.failed'
-          AND NOT EXISTS (SELECT 1 FROM analytics_feature_failures f WHERE f.received_at > $1 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          AND NOT EXISTS (SELECT 1 FROM analytics_feature_failures f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         // app.operation.completed names its operation; every other event with a durationMs (launch, sync, service
         // calls, form loads, ...) is an operation named after the event, unless the same session reported an
@@ -71,7 +96,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
                      CASE WHEN e.name = 'app.operation.completed' THEN coalesce({json:operation}, 'unknown') ELSE e.name END AS operation,
                      {json:durationMs} AS ms, e.received_at
               FROM events e
-              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1) f
+              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
                 ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
               LEFT JOIN (SELECT DISTINCT tenant_id AS op_tenant, session_id AS op_session, time AS op_time FROM events
                          WHERE received_at > $3 AND received_at <= $2 AND name = 'app.operation.completed') o
@@ -86,7 +111,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at)
         SELECT tenant_id, event_id, device_id, product, {day}, coalesce({json:commandId}, 'unknown'), received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.command.invoked'
-          AND NOT EXISTS (SELECT 1 FROM analytics_commands f WHERE f.received_at > $1 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          AND NOT EXISTS (SELECT 1 FROM analytics_commands f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         ("analytics_device_days", """
         INSERT INTO analytics_device_days (tenant_id, device_id, product, app_version, day, received_at)
@@ -97,60 +122,102 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         """),
     ];
 
-    /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (one activity per fact
-    /// table, named after it, then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
+    /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (<c>arrivals</c>, what to
+    /// read; one activity per fact table, named after it; then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
     /// or a benchmark's listener. Without a listener no activity is created.</summary>
     public const string ActivitySourceName = "Candor.Analytics.Projection";
 
     private static readonly ActivitySource Tracing = new(ActivitySourceName);
 
-    /// <summary>Projects every event received since the last run; returns how many facts were added.</summary>
+    /// <summary>Projects every event appended since the last run; returns how many facts were added.</summary>
     public async Task<long> RunAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var newest = Cell.Time((await store.QueryAsync(store.Statement("SELECT max(received_at) FROM events"), cancellationToken)
-                .ConfigureAwait(false))[0][0]);
-            if (newest is null)
+            List<(DateTime From, DateTime To)> windows;
+            DateTime newest;
+            List<long> consumed;
+            using (Tracing.StartActivity("arrivals"))
+            {
+                // The arrivals first: an append that commits after this read is read by the next round, even when its
+                // events are already projected below (the anti-join skips them then).
+                var arrivals = await store.QueryAsync(store.Statement(
+                    "SELECT arrival_id, first_received, last_received FROM analytics_arrivals ORDER BY arrival_id LIMIT " +
+                    MaxArrivals.ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
+                consumed = [.. arrivals.Select(a => Cell.Long(a[0]))];
+                var rows = await store.QueryAsync(store.Statement("SELECT watermark FROM analytics_watermark WHERE projection = 'events'"),
+                    cancellationToken).ConfigureAwait(false);
+                var watermark = rows.Count == 0 ? null : Cell.Time(rows[0][0]);
+
+                // A range is (from, to]: an arrival's first event is at its first_received, one microsecond (both stores'
+                // precision) after the exclusive bound.
+                var ranges = arrivals.Select(a => (From: Cell.Time(a[1])!.Value.AddTicks(-10), To: Cell.Time(a[2])!.Value)).ToList();
+                if (watermark is { } w)
+                {
+                    newest = ranges.Count == 0 ? w : new[] { w, ranges.Max(r => r.To) }.Max();
+                }
+                else
+                {
+                    // The first round reads every stored event, however it was written (a bulk load, a restored backup).
+                    var max = Cell.Time((await store.QueryAsync(store.Statement("SELECT max(received_at) FROM events"), cancellationToken)
+                        .ConfigureAwait(false))[0][0]);
+                    if (max is { } m)
+                    {
+                        ranges.Add((Epoch, m));
+                    }
+
+                    newest = ranges.Count == 0 ? Epoch : ranges.Max(r => r.To);
+                }
+
+                windows = Merge(ranges);
+            }
+
+            if (windows.Count == 0)
             {
                 return 0;
             }
 
-            var rows = await store.QueryAsync(store.Statement("SELECT watermark FROM analytics_watermark WHERE projection = 'events'"),
-                cancellationToken).ConfigureAwait(false);
-            var watermark = rows.Count == 0 ? (DateTime?)null : Cell.Time(rows[0][0]);
-            var from = watermark is { } w ? w - Overlap : Epoch;
-            var to = newest.Value;
-
-            // One transaction per fact table and part, the watermark last: a run that stops half-way is simply
-            // repeated from the old watermark, and the anti-join skips what it had already inserted. Each table is
-            // written in two parts split at the next run's lower bound (to - Overlap): the next run's anti-join reads
-            // only facts received after it, and DuckDB's zone maps on received_at skip every row group of the first
-            // part, however long this run's window (a first run covers the whole history, sorted by other columns).
-            // So a run costs in proportion to the new events plus one overlap window, not to the facts stored.
-            var split = to - Overlap > from ? to - Overlap : from;
+            // One transaction per fact table and part; the fingerprints, then the watermark and the consumed arrivals last:
+            // a round that stops half-way leaves its arrivals, so the next round reads the same ranges again and the
+            // anti-join skips what this one had inserted.
             long added = 0;
             foreach (var (table, sql) in FactInserts)
             {
                 using var step = Tracing.StartActivity(table);
-                foreach (var (lower, upper) in split > from ? [(from, split), (split, to)] : new[] { (from, to) })
+                foreach (var (from, to) in windows)
                 {
-                    IReadOnlyList<object?> parameters = sql.Contains("$3", StringComparison.Ordinal)
-                        ? [lower, upper, lower - Overlap]
-                        : [lower, upper];
-                    added += (await store.ExecuteAsync([store.Statement(sql, parameters)], cancellationToken).ConfigureAwait(false))[0];
+                    var split = to - SplitLag;
+                    foreach (var (lower, upper) in split > from ? [(from, split), (split, to)] : new[] { (from, to) })
+                    {
+                        IReadOnlyList<object?> parameters = sql.Contains("$3", StringComparison.Ordinal)
+                            ? [lower, upper, lower - TwinMargin]
+                            : [lower, upper];
+                        added += (await store.ExecuteAsync([store.Statement(sql, parameters)], cancellationToken).ConfigureAwait(false))[0];
+                    }
                 }
             }
 
-            await store.ExecuteAsync([store.Statement(
-                "INSERT INTO analytics_watermark (projection, watermark) VALUES ('events', $1) " +
-                "ON CONFLICT (projection) DO UPDATE SET watermark = excluded.watermark", to)], cancellationToken).ConfigureAwait(false);
             using (Tracing.StartActivity("fingerprints"))
             {
-                await FingerprintAsync(cancellationToken).ConfigureAwait(false);
+                await FingerprintAsync(windows.Min(w => w.From), cancellationToken).ConfigureAwait(false);
             }
 
+            var finish = new List<SqlStatement>
+            {
+                store.Statement("INSERT INTO analytics_watermark (projection, watermark) VALUES ('events', $1) " +
+                    "ON CONFLICT (projection) DO UPDATE SET watermark = excluded.watermark", newest),
+            };
+
+            // The ids are the database's own numbers, written as literals (an IN list reads the same on both stores), in
+            // statements of 5,000 within the one transaction.
+            foreach (var chunk in consumed.Chunk(5000))
+            {
+                finish.Add(store.Statement("DELETE FROM analytics_arrivals WHERE arrival_id IN (" +
+                    string.Join(", ", chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))) + ")"));
+            }
+
+            await store.ExecuteAsync(finish, cancellationToken).ConfigureAwait(false);
             return added;
         }
         finally
@@ -159,12 +226,42 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         }
     }
 
+    /// <summary>The ranges as disjoint windows in order: overlapping ranges (the appends of a steady ingest overlap by the
+    /// seconds between acceptance and commit) and ranges less than <see cref="MergeGap"/> apart become one, and beyond
+    /// <see cref="MaxWindows"/> the closest are joined.</summary>
+    internal static List<(DateTime From, DateTime To)> Merge(IEnumerable<(DateTime From, DateTime To)> ranges)
+    {
+        var windows = new List<(DateTime From, DateTime To)>();
+        foreach (var (from, to) in ranges.OrderBy(r => r.From))
+        {
+            if (windows.Count > 0 && from <= windows[^1].To + MergeGap)
+            {
+                windows[^1] = (windows[^1].From, to > windows[^1].To ? to : windows[^1].To);
+            }
+            else
+            {
+                windows.Add((from, to));
+            }
+        }
+
+        while (windows.Count > MaxWindows)
+        {
+            var closest = Enumerable.Range(1, windows.Count - 1).MinBy(i => windows[i].From - windows[i - 1].To);
+            windows[closest - 1] = (windows[closest - 1].From, windows[closest].To);
+            windows.RemoveAt(closest);
+        }
+
+        return windows;
+    }
+
     /// <summary>Fingerprints new crashes: once per distinct (tenant, exception type, signature), in .NET, since the
     /// normalisation is not expressible the same way in both SQL dialects. Crashes are rare, so this is small.</summary>
-    private async Task FingerprintAsync(CancellationToken cancellationToken)
+    private async Task FingerprintAsync(DateTime since, CancellationToken cancellationToken)
     {
+        // Only this round's windows can hold crashes without a fingerprint (a round that failed before this point left
+        // its arrivals, so its windows are read again): the scan stays off the stored crashes.
         var pending = await store.QueryAsync(store.Statement(
-            "SELECT DISTINCT tenant_id, exception_type, stack_signature FROM analytics_crashes WHERE fingerprint IS NULL"),
+            "SELECT DISTINCT tenant_id, exception_type, stack_signature FROM analytics_crashes WHERE received_at > $1 AND fingerprint IS NULL", since),
             cancellationToken).ConfigureAwait(false);
         if (pending.Count == 0)
         {
@@ -182,8 +279,8 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
                 "INSERT INTO analytics_fingerprints (tenant_id, fingerprint, exception_type, frames) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 tenant, fingerprint, type, frames));
             statements.Add(store.Statement(
-                "UPDATE analytics_crashes SET fingerprint = $1 WHERE tenant_id = $2 AND exception_type = $3 AND stack_signature = $4 AND fingerprint IS NULL",
-                fingerprint, tenant, type, signature));
+                "UPDATE analytics_crashes SET fingerprint = $1 WHERE received_at > $5 AND tenant_id = $2 AND exception_type = $3 AND stack_signature = $4 AND fingerprint IS NULL",
+                fingerprint, tenant, type, signature, since));
         }
 
         await store.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);

@@ -55,17 +55,31 @@ internal sealed class AnalyticsService(
         return [.. findings, .. regressed];
     }
 
+    /// <summary>Whether a background round runs detection: when its projection added facts, or on the first round of a UTC
+    /// day (the 30-day window moved), or on the first round of all (<paramref name="lastDetected"/> null).</summary>
+    internal static bool DetectionDue(long added, DateOnly today, DateOnly? lastDetected) => added > 0 || lastDetected != today;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        DateOnly? detected = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // One projection per round serves every tenant (it reads all new events at once); detection is per tenant.
-                await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
-                foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
+                // One projection per round serves every tenant (it reads all new events at once); detection is per tenant
+                // and reads each tenant's 30 days of facts, so it is skipped when the round added no fact and the day has
+                // not changed since the last detection: the same facts over the same window give the same findings, and
+                // their alerts are already raised. An idle collector then reads one small table a minute.
+                var added = await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
+                var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+                if (DetectionDue(added, today, detected))
                 {
-                    await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
+                    foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    detected = today;
                 }
 
                 await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);
