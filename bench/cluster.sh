@@ -42,6 +42,7 @@ fi
 cli=(dotnet "$root/artifacts/cli/candor.dll")
 
 work="$(mktemp -d /tmp/candor-cluster.XXXXXX)"
+chmod 755 "$work"   # mktemp's 700 would keep the postgres user out of its data folder
 pids=()
 pg_bin="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")"
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -57,7 +58,8 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 mkdir -p "$work/pg"; [[ $(id -u) -eq 0 ]] && chown postgres "$work/pg"
 pg_port="$(port)"
-as_pg "$pg_bin/initdb" -D "$work/pg/data" -U candor --auth=trust -E UTF8 >"$work/pg/initdb.log" 2>&1
+as_pg "$pg_bin/initdb" -D "$work/pg/data" -U candor --auth=trust -E UTF8 >"$work/pg/initdb.log" 2>&1 \
+  || { say "initdb failed:"; cat "$work/pg/initdb.log" >&2; exit 1; }
 pg_start() {
   as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
     -o "-h 127.0.0.1 -p $pg_port -k $work/pg -c fsync=on -c max_connections=200" start >/dev/null
