@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Cluster mode under faults, on loopback (docs/benchmarks.md, docs/operations.md "Cluster"): a throwaway PostgreSQL,
 # a 3-node JetStream cluster of Debian's nats-server (installed when missing), 3 collectors (`candor serve --log`)
-# and 2 loaders (`candor load`). Three runs of the load generator:
-#   1. one collector, no faults (throughput T1);
+# and 2 loaders (`candor load`). Runs of the load generator:
+#   1. one collector, then two, no faults (throughputs T1, T2);
 #   2. the three collectors, no faults (throughput T);
 #   3. the three collectors in rounds while, one after the other, a collector is killed with SIGKILL, a NATS node is
 #      killed, and PostgreSQL is stopped for 30 s and started again; then the backlog drains and the run is counted.
-# The last line: cluster: acknowledged A, stored S, duplicates D, lost L, throughput T events/s with 3 collectors (1 collector: T1)
+# The line before the last: the throughputs with 1, 2 and 3 collectors and the CPU per event of each tier
+# (collectors, NATS, loaders, PostgreSQL: user+system time from /proc/PID/stat during the 3-collector run, until its
+# events are stored, over its events). The last line: cluster: acknowledged A, stored S, duplicates D, lost L, throughput T events/s with 3 collectors (1 collector: T1)
 # where A is what the collectors acknowledged in run 3 (accepted + duplicates of 200 answers), S the distinct events
 # of run 3 in PostgreSQL, D the rows stored more than once, and L the acknowledged events that are not stored.
 # Usage: bench/cluster.sh [--events N (per run and per round, default 100000)] [--concurrency C (default 12)]
@@ -42,12 +44,14 @@ fi
 cli=(dotnet "$root/artifacts/cli/candor.dll")
 
 work="$(mktemp -d /tmp/candor-cluster.XXXXXX)"
+chmod 755 "$work"   # mktemp's 700 would keep the postgres user out of its data folder
 pids=()
 pg_bin="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)")"
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   # The processes this script started, by PID, and their own children (a load round's loadgen).
   for pid in "${pids[@]}"; do pkill -9 -P "$pid" 2>/dev/null || true; kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true   # reaps them quietly (no "Killed" lines)
   as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -57,7 +61,8 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 mkdir -p "$work/pg"; [[ $(id -u) -eq 0 ]] && chown postgres "$work/pg"
 pg_port="$(port)"
-as_pg "$pg_bin/initdb" -D "$work/pg/data" -U candor --auth=trust -E UTF8 >"$work/pg/initdb.log" 2>&1
+as_pg "$pg_bin/initdb" -D "$work/pg/data" -U candor --auth=trust -E UTF8 >"$work/pg/initdb.log" 2>&1 \
+  || { say "initdb failed:"; cat "$work/pg/initdb.log" >&2; exit 1; }
 pg_start() {
   as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
     -o "-h 127.0.0.1 -p $pg_port -k $work/pg -c fsync=on -c max_connections=200" start >/dev/null
@@ -87,6 +92,7 @@ log_urls="$(printf 'nats://127.0.0.1:%s,' "${nats_ports[@]}")"; log_urls="${log_
 # --- The tenants (the store is migrated by the first) ---------------------------------------------------------------
 tenant() { "${cli[@]}" tenant create "$1" --store "$store" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["tenantId"], d["ingestionKey"])'; }
 read -r t1_id t1_key < <(tenant bench-one)
+read -r t2_id t2_key < <(tenant bench-two)
 read -r t3_id t3_key < <(tenant bench-three)
 read -r tf_id tf_key < <(tenant bench-faults)
 
@@ -124,6 +130,16 @@ cpu() { # pids -> user+system clock ticks so far (a process gone counts 0)
   done
   echo "$total"
 }
+cpu_pg() { # the PostgreSQL server's user+system clock ticks: the postmaster, its live backends, and those that exited
+  local pm total=0 pid
+  pm="$(head -n 1 "$work/pg/data/postmaster.pid" 2>/dev/null || true)"
+  [[ -n "$pm" && -r /proc/$pm/stat ]] || { echo 0; return; }
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  for pid in $(pgrep -P "$pm"); do
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
 distinct() { psql_q "SELECT count(DISTINCT event_id) FROM events WHERE tenant_id = '$1'" 2>/dev/null || echo -1; }
 drain() { # tenant expected -> the distinct count once it reaches expected or stops moving for 30 s
   local last=-1 stable=0 n
@@ -142,15 +158,22 @@ drain() { # tenant expected -> the distinct count once it reaches expected or st
 r1="$(loadgen "http://127.0.0.1:${collector_ports[0]}" "$t1_key" 11)"
 t1="$(field '["eventsPerSecond"]' <<<"$r1")"
 say "1 collector: $t1 events/s"
-cpu0_c="$(cpu "${collector_pids[@]}")" cpu0_l="$(cpu "${loader_pids[@]}")" cpu0_n="$(cpu "${nats_pids[@]}")"
+r2="$(loadgen "http://127.0.0.1:${collector_ports[0]},http://127.0.0.1:${collector_ports[1]}" "$t2_key" 12)"
+t2="$(field '["eventsPerSecond"]' <<<"$r2")"
+say "2 collectors: $t2 events/s"
+drain "$t2_id" "$(field '["accepted"]' <<<"$r2")" >/dev/null
+cpu0_c="$(cpu "${collector_pids[@]}")" cpu0_l="$(cpu "${loader_pids[@]}")" cpu0_n="$(cpu "${nats_pids[@]}")" cpu0_p="$(cpu_pg)"
 r3="$(loadgen "$urls" "$t3_key" 13)"
 t3="$(field '["eventsPerSecond"]' <<<"$r3")"
 a3="$(field '["accepted"]' <<<"$r3")"
 say "3 collectors: $t3 events/s"
 drain "$t3_id" "$a3" >/dev/null
-cpu1_c="$(cpu "${collector_pids[@]}")" cpu1_l="$(cpu "${loader_pids[@]}")" cpu1_n="$(cpu "${nats_pids[@]}")"
+cpu1_c="$(cpu "${collector_pids[@]}")" cpu1_l="$(cpu "${loader_pids[@]}")" cpu1_n="$(cpu "${nats_pids[@]}")" cpu1_p="$(cpu_pg)"
 per_event() { python3 -c "import sys; print(f'{($2 - $1) / $tck / max($a3, 1) * 1e6:.1f}')"; }
-say "CPU per event in run 2: collectors $(per_event "$cpu0_c" "$cpu1_c") us, loaders $(per_event "$cpu0_l" "$cpu1_l") us, NATS $(per_event "$cpu0_n" "$cpu1_n") us"
+# CPU time (user + system, /proc/PID/stat) of each tier from the start of the 3-collector run until its events are
+# all in PostgreSQL, divided by the events: on loopback every tier shares the same cores.
+cpu_line="CPU per event (3-collector run, until stored): collectors $(per_event "$cpu0_c" "$cpu1_c") us, NATS $(per_event "$cpu0_n" "$cpu1_n") us, loaders $(per_event "$cpu0_l" "$cpu1_l") us, PostgreSQL $(per_event "$cpu0_p" "$cpu1_p") us"
+say "$cpu_line"
 
 # --- 3. Faults during rounds of load ------------------------------------------------------------------------------
 stop="$work/stop-load"
@@ -162,9 +185,9 @@ stop="$work/stop-load"
   done
 ) & rounds_pid=$!; pids+=($rounds_pid)
 sleep 5
-say "SIGKILL collector 2 (pid ${collector_pids[2]})"; kill -9 "${collector_pids[2]}"
+say "SIGKILL collector 2 (pid ${collector_pids[2]})"; kill -9 "${collector_pids[2]}"; wait "${collector_pids[2]}" 2>/dev/null || true
 sleep 5
-say "SIGKILL NATS node 2 (pid ${nats_pids[2]})"; kill -9 "${nats_pids[2]}"
+say "SIGKILL NATS node 2 (pid ${nats_pids[2]})"; kill -9 "${nats_pids[2]}"; wait "${nats_pids[2]}" 2>/dev/null || true
 sleep 5
 say "stopping PostgreSQL for $outage s"
 as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
@@ -191,4 +214,5 @@ stored="$(distinct "$tf_id")"
 duplicates=$((rows - stored))
 lost=$((acknowledged > stored ? acknowledged - stored : 0))
 (( failed > 0 )) && say "$failed batch(es) of run 3 were never acknowledged (not counted in A; any of their events stored count in S)"
+echo "cluster: throughput 1 collector $t1, 2 collectors $t2, 3 collectors $t3 events/s; $cpu_line"
 echo "cluster: acknowledged $acknowledged, stored $stored, duplicates $duplicates, lost $lost, throughput $t3 events/s with 3 collectors (1 collector: $t1)"

@@ -69,6 +69,16 @@ internal sealed class NatsCluster : IAsyncDisposable
         Stop(n.Process);
     }
 
+    /// <summary>Starts a killed node again on its port and store folder, as an operator restarting it would.</summary>
+    public void Restart(int node)
+    {
+        var n = _nodes[node];
+        var process = Process.Start(new ProcessStartInfo(Binary(), ["-c", Path.Combine(_folder, $"n{node}.conf")]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("nats-server did not start.");
+        Children.Add(process);
+        _nodes[node] = new Node(process, n.Url);
+    }
+
     /// <summary>Waits until JetStream answers on every running node (the meta leader is elected).</summary>
     public async Task WaitForJetStreamAsync(TimeSpan timeout)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Candor.Server.Ingestion;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
 
 namespace Candor.Server.Cluster;
 
@@ -49,8 +48,11 @@ internal sealed partial class CollectorPresence : BackgroundService
                 {
                     await _log.Connection.PublishAsync(Subject, _id, cancellationToken: stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is NatsException or TimeoutException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // The log unreachable: the client gives up on the publish after its command timeout, with a
+                    // NatsException or a TaskCanceledException of its own. Neither may end this loop (a faulted
+                    // hosted service would stop the collector).
                     // Not heard this round; the others count this collector out after three silent intervals.
                     LogAnnounceFailed(_logger, ex.Message);
                 }
@@ -66,13 +68,39 @@ internal sealed partial class CollectorPresence : BackgroundService
         await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <summary>Counts the announcements heard. The client keeps the subscription across reconnections; should it end
+    /// or fail anyway (the log unreachable when it is made), it is made again after an interval, so that this
+    /// collector does not fall back for good to enforcing the whole limit.</summary>
     private async Task ListenAsync(CancellationToken ct)
     {
-        await foreach (var msg in _log.Connection.SubscribeAsync<string>(Subject, cancellationToken: ct).ConfigureAwait(false))
+        while (!ct.IsCancellationRequested)
         {
-            if (msg.Data is { Length: > 0 and <= 64 } id)
+            try
             {
-                _heard[id] = _time.GetTimestamp();
+                await foreach (var msg in _log.Connection.SubscribeAsync<string>(Subject, cancellationToken: ct).ConfigureAwait(false))
+                {
+                    if (msg.Data is { Length: > 0 and <= 64 } id)
+                    {
+                        _heard[id] = _time.GetTimestamp();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogListenFailed(_logger, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(_interval, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -101,6 +129,9 @@ internal sealed partial class CollectorPresence : BackgroundService
 
     [LoggerMessage(EventId = 540, Level = LogLevel.Information, Message = "{Live} collectors are live: each enforces that share of every tenant's rate limit")]
     private static partial void LogLive(ILogger logger, int live);
+
+    [LoggerMessage(EventId = 542, Level = LogLevel.Warning, Message = "Listening for the other collectors failed ({Reason}); listening again")]
+    private static partial void LogListenFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 541, Level = LogLevel.Debug, Message = "Could not announce this collector ({Reason})")]
     private static partial void LogAnnounceFailed(ILogger logger, string reason);

@@ -19,6 +19,11 @@ internal sealed partial class IngestLog : IAsyncDisposable
         JetStream = new NatsJSContext(connection);
     }
 
+    /// <summary>How long one command (a publish, a subscription) may wait to be written while the connection is
+    /// down or reconnecting to another node, and how long a request waits for its answer. An append as a whole is
+    /// bounded by <see cref="IngestLogOptions.AppendTimeout"/>.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
+
     public NatsConnection Connection { get; }
 
     public INatsJSContext JetStream { get; }
@@ -41,7 +46,12 @@ internal sealed partial class IngestLog : IAsyncDisposable
             Url = string.Join(",", options.Servers),
             Name = clientName,
             ConnectTimeout = TimeSpan.FromSeconds(5),
-            RequestTimeout = TimeSpan.FromSeconds(5),
+            RequestTimeout = CommandTimeout,
+            // By default a publish made while the connection is down waits, without bound, for it to come back, and a
+            // collector's batch (and its group commit, and its shutdown) with it. With these a publish that cannot be
+            // written within CommandTimeout throws, the append fails, and the clients get 503 store_unavailable.
+            CommandTimeout = CommandTimeout,
+            PublishTimeoutOnDisconnected = true,
             // A collector or loader outlives any node: it keeps trying the cluster's nodes for ever.
             MaxReconnectRetry = -1,
         });

@@ -33,6 +33,12 @@ internal sealed record IngestLogOptions
 
     public TimeSpan DuplicateWindow { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The longest a collector's group commit waits for the log to acknowledge its events (the connection
+    /// reconnecting to another node, the stream electing a leader); past it the batches get 503
+    /// <c>store_unavailable</c> with <c>Retry-After</c>, rather than hang while the log is unreachable. Default 10 s:
+    /// long enough to ride out the loss of one node, short of a client's request timeout.</summary>
+    public TimeSpan AppendTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public static IngestLogOptions From(CandorServerOptions options) => new()
     {
         Servers = ParseServers(options.Log!),

@@ -20,6 +20,22 @@ internal sealed class LogAppender(IngestLog log) : IEventAppender
 
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
+        // The whole append is bounded: while no node of the log answers, the group commit fails within the
+        // deadline (503 store_unavailable) instead of waiting for the connection to come back.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(log.Options.AppendTimeout);
+        try
+        {
+            return await AppendWithinAsync(events, deadline.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The ingest log did not acknowledge {events.Count} events within {log.Options.AppendTimeout.TotalSeconds:F0} s.", ex);
+        }
+    }
+
+    private async Task<AppendResult> AppendWithinAsync(IReadOnlyList<StoredEvent> events, CancellationToken deadline, CancellationToken cancellationToken)
+    {
         var duplicates = new List<int>();
         Exception? failure = null;
         var publishes = new Task<bool>[Math.Min(InFlight, events.Count)];
@@ -28,7 +44,7 @@ internal sealed class LogAppender(IngestLog log) : IEventAppender
             var count = Math.Min(InFlight, events.Count - start);
             for (var i = 0; i < count; i++)
             {
-                publishes[i] = PublishAsync(events[start + i], cancellationToken);
+                publishes[i] = PublishAsync(events[start + i], deadline);
             }
 
             // Every publish is awaited, even after one failed, so that no task is left unobserved.

@@ -96,7 +96,7 @@ internal sealed partial class LogLoader : IAsyncDisposable
             {
                 return await _js.CreateOrUpdateConsumerAsync(IngestLogOptions.StreamName, ConsumerConfig(_options), ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is NatsException or TimeoutException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
             {
                 if (attempt == 1 || attempt % 30 == 0)
                 {
@@ -178,36 +178,39 @@ internal sealed partial class LogLoader : IAsyncDisposable
         {
             Interlocked.Increment(ref _failedBatches);
             LogStoreFailed(_logger, ex, events.Count);
-            foreach (var msg in messages)
-            {
-                await TryAsync(msg.NakAsync(cancellationToken: CancellationToken.None)).ConfigureAwait(false);
-            }
+            await SettleAsync(messages, static (msg, token) => msg.NakAsync(cancellationToken: token)).ConfigureAwait(false);
 
             return await DelayAsync(_options.RetryDelay, ct).ConfigureAwait(false);
         }
 
         // After the commit, the acknowledgements: a loader that dies here leaves messages to be redelivered, and the
         // store finds their events already there.
-        foreach (var msg in messages)
-        {
-            await TryAsync(msg.AckAsync(cancellationToken: CancellationToken.None)).ConfigureAwait(false);
-        }
+        await SettleAsync(messages, static (msg, token) => msg.AckAsync(cancellationToken: token)).ConfigureAwait(false);
 
         Interlocked.Add(ref _stored, result.Stored);
         Interlocked.Add(ref _duplicates, result.DuplicateIndexes.Count);
         return true;
     }
 
-    private async Task TryAsync(ValueTask acknowledgement)
+    /// <summary>Acknowledges (or hands back) a batch's messages, within one command timeout for the whole batch. An
+    /// acknowledgement that does not arrive only means a redelivery, which the store deduplicates: so at the first
+    /// failure (the log unreachable: the client's NatsException, or its TaskCanceledException after the command
+    /// timeout) the rest of the batch is left to the ack wait rather than tried one by one, and nothing here may end
+    /// the loader's loop.</summary>
+    private async Task SettleAsync(List<INatsJSMsg<byte[]>> messages, Func<INatsJSMsg<byte[]>, CancellationToken, ValueTask> settle)
     {
-        try
+        using var deadline = new CancellationTokenSource(IngestLog.CommandTimeout);
+        foreach (var msg in messages)
         {
-            await acknowledgement.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NatsException or TimeoutException or ObjectDisposedException)
-        {
-            // An acknowledgement that does not arrive only means a redelivery, which the store deduplicates.
-            LogAckFailed(_logger, ex.Message);
+            try
+            {
+                await settle(msg, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LogAckFailed(_logger, ex.Message);
+                return;
+            }
         }
     }
 
@@ -244,6 +247,6 @@ internal sealed partial class LogLoader : IAsyncDisposable
     [LoggerMessage(EventId = 513, Level = LogLevel.Error, Message = "Storing a batch of {Count} events from the ingest log failed; it is handed back and retried")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = 514, Level = LogLevel.Debug, Message = "An acknowledgement to the ingest log failed ({Reason}); the message will be redelivered and deduplicated")]
+    [LoggerMessage(EventId = 514, Level = LogLevel.Warning, Message = "Acknowledging a batch to the ingest log failed ({Reason}); its messages will be redelivered after the ack wait and deduplicated")]
     private static partial void LogAckFailed(ILogger logger, string reason);
 }
