@@ -17,6 +17,7 @@ internal enum Permission
     OffboardTenant,
     TriageFailures,
     ManageCredentials,
+    SaveViews,
 }
 
 /// <summary>The roles of admin tokens (issue 5) and the one table of what each may do: <c>owner</c> may do
@@ -44,9 +45,9 @@ internal static class Roles
         [PrivacyOfficer] =
         [
             Permission.ReadPolicy, Permission.ChangePolicy, Permission.ReadDeviceData, Permission.DeleteData, Permission.ReadAudit,
-            Permission.ReadInventory, Permission.ReadAnalytics,
+            Permission.ReadInventory, Permission.ReadAnalytics, Permission.SaveViews,
         ],
-        [Analyst] = [Permission.ReadAnalytics, Permission.TriageFailures],
+        [Analyst] = [Permission.ReadAnalytics, Permission.TriageFailures, Permission.SaveViews],
     };
 
     public static bool Allows(string role, Permission permission) =>
@@ -70,6 +71,7 @@ internal static class Roles
         Permission.OffboardTenant => "offboard the tenant",
         Permission.TriageFailures => "triage failure groups",
         Permission.ManageCredentials => "manage ingestion keys and admin tokens",
+        Permission.SaveViews => "save or delete console views",
         _ => "do this",
     };
 
