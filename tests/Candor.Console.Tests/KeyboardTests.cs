@@ -53,6 +53,18 @@ public sealed class KeyboardTests(ConsoleFixture fixture)
         Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('main').contains(document.activeElement)"),
             "Tab after the skip link left the main content: " + await FocusedAsync(page, "e => e.outerHTML.slice(0, 120)"));
         Assert.True(await FocusIsVisibleAsync(page), "the first stop in the main content shows no focus");
+
+        // The 403 page too, whose document has no <base> and whose markup names nothing of the refused URL.
+        var refused = await page.GotoAsync("/console/privacy?action=policy");
+        Assert.Equal(403, refused!.Status);
+        Assert.DoesNotContain("action=policy", await page.ContentAsync(), StringComparison.Ordinal);
+        await page.Keyboard.PressAsync("Tab");
+        Assert.EndsWith("/console/privacy?action=policy#main", await FocusedAsync(page, "e => e.href"), StringComparison.Ordinal);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**#main");
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('main').contains(document.activeElement)"),
+            "Tab after the 403 page's skip link left the main content: " + await FocusedAsync(page, "e => e.outerHTML.slice(0, 120)"));
     }
 
     [Fact]
