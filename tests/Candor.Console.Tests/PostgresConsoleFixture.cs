@@ -47,7 +47,9 @@ public sealed class PostgresConsoleFixture : ConsoleFixture
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Run apart from the DuckDB collection: its tests write the same screenshots, and two collectors with their
+/// browsers at once only make both slower.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class PostgresConsoleCollection : ICollectionFixture<PostgresConsoleFixture>
 {
     public const string Name = "console-postgres";

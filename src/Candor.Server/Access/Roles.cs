@@ -22,7 +22,8 @@ internal enum Permission
 
 /// <summary>The roles of admin tokens (issue 5) and the one table of what each may do: <c>owner</c> may do
 /// everything (also issue and revoke the tenant's keys and tokens); <c>privacy_officer</c> governs the data (policy, export, delete, audit, inventory) and reads
-/// aggregates; <c>analyst</c> reads aggregated analytics and triages failure groups (resolve, ignore, reopen), and never sees per-device data. The authorization
+/// aggregates; <c>analyst</c> reads aggregated analytics and triages failure groups (resolve, ignore, reopen), and never sees per-device data. Every role
+/// saves console views (a view is a link and grants nothing). The authorization
 /// policies (one per permission), the 403 messages and the roles a token may be issued with all come from here.
 /// Thread-safe.</summary>
 internal static class Roles
