@@ -97,6 +97,7 @@ internal static class CollectorServices
             services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
                 sp.GetRequiredService<WebhookClient>(), options.AlertDeliveryParallelism, sp.GetRequiredService<ILogger<AnalyticsService>>()));
             runOnce.Add(sp => sp.GetRequiredService<AnalyticsService>());
+            services.AddSingleton(new Candor.Storage.Views.SavedViewStore(analyticsStore));
         }
 
         // Work that must run once per store: on the elected leader when collectors share PostgreSQL (Cluster/).

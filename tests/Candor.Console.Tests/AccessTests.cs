@@ -64,7 +64,7 @@ public sealed class AccessTests(ConsoleFixture fixture)
         await page.GotoAsync("/console/failures/group?kind=crash&key=" + Uri.EscapeDataString(key));
         await page.SelectOptionAsync("#triage-state", "resolved");
         await page.FillAsync("#resolved-in", "99.0");
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("text=Save"),
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("form:has(#triage-state) button[type=submit]"),
             r => r.Request.Method == "GET" && r.Url.Contains("/console/failures/group", StringComparison.Ordinal));
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         Assert.Equal("resolved", await page.InnerTextAsync("[data-figure=state]"));

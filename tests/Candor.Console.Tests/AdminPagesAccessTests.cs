@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -84,8 +85,13 @@ public sealed class AdminPagesAccessTests(ConsoleFixture fixture)
         string[] paths =
         [
             "/console/privacy", "/console/privacy/device?id=" + device, "/console/catalog", "/console/catalog/event?name=" + Uri.EscapeDataString(name),
-            "/console/catalog/summary", "/console/settings",
+            "/console/catalog/summary", "/console/settings", "/console/views",
         ];
+
+        // A saved view, so that the views page has its table.
+        using var api = fixture.Api(fixture.Acme.AdminToken);
+        using var saved = await api.PostAsJsonAsync("/v1/analytics/views", new { name = "axe " + Guid.NewGuid().ToString("N"), link = "/console/usage?range=7d" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, saved.StatusCode);
         var problems = new List<string>();
         var wide = await fixture.SignedInAsync(fixture.Acme.AdminToken);
         foreach (var path in paths)

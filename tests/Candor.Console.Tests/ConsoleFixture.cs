@@ -19,7 +19,7 @@ namespace Candor.Console.Tests;
 /// with an owner, an analyst and a privacy officer token, and <c>globex</c> with no events at all. The fleet ends at
 /// today's midnight, so the default range (the last 30 days) covers all of it on both the pages and the API. And one
 /// headless Debian chromium, never a downloaded browser.</summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public class ConsoleFixture : IAsyncLifetime
 {
     public const string Family = "dynamics365-clients";
 
@@ -52,7 +52,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             Urls = "http://127.0.0.1:0",
             DataDirectory = Path.Combine(_folder, "data"),
-            Store = "duckdb",
+            Store = await OpenStoreAsync(),
             LogLevel = LogLevel.Warning,
         };
         options.Catalogs.Add(compiled);
@@ -136,10 +136,17 @@ public sealed class ConsoleFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
+        await DropStoreAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The collector's <c>--store</c>: the embedded DuckDB here.</summary>
+    protected virtual Task<string> OpenStoreAsync() => Task.FromResult("duckdb");
+
+    /// <summary>Removes what <see cref="OpenStoreAsync"/> made outside the temporary folder, after the collector stopped.</summary>
+    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

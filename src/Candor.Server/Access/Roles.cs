@@ -17,11 +17,13 @@ internal enum Permission
     OffboardTenant,
     TriageFailures,
     ManageCredentials,
+    SaveViews,
 }
 
 /// <summary>The roles of admin tokens (issue 5) and the one table of what each may do: <c>owner</c> may do
 /// everything (also issue and revoke the tenant's keys and tokens); <c>privacy_officer</c> governs the data (policy, export, delete, audit, inventory) and reads
-/// aggregates; <c>analyst</c> reads aggregated analytics and triages failure groups (resolve, ignore, reopen), and never sees per-device data. The authorization
+/// aggregates; <c>analyst</c> reads aggregated analytics and triages failure groups (resolve, ignore, reopen), and never sees per-device data. Every role
+/// saves console views (a view is a link and grants nothing). The authorization
 /// policies (one per permission), the 403 messages and the roles a token may be issued with all come from here.
 /// Thread-safe.</summary>
 internal static class Roles
@@ -44,9 +46,9 @@ internal static class Roles
         [PrivacyOfficer] =
         [
             Permission.ReadPolicy, Permission.ChangePolicy, Permission.ReadDeviceData, Permission.DeleteData, Permission.ReadAudit,
-            Permission.ReadInventory, Permission.ReadAnalytics,
+            Permission.ReadInventory, Permission.ReadAnalytics, Permission.SaveViews,
         ],
-        [Analyst] = [Permission.ReadAnalytics, Permission.TriageFailures],
+        [Analyst] = [Permission.ReadAnalytics, Permission.TriageFailures, Permission.SaveViews],
     };
 
     public static bool Allows(string role, Permission permission) =>
@@ -70,6 +72,7 @@ internal static class Roles
         Permission.OffboardTenant => "offboard the tenant",
         Permission.TriageFailures => "triage failure groups",
         Permission.ManageCredentials => "manage ingestion keys and admin tokens",
+        Permission.SaveViews => "save or delete console views",
         _ => "do this",
     };
 

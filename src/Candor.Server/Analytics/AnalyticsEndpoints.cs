@@ -28,6 +28,7 @@ internal static partial class AnalyticsEndpoints
     {
         var group = app.MapGroup("/v1/analytics").RequireAdminToken();
         MapFailures(group);
+        MapViews(group);
         group.MapGet("/releases", (HttpContext c, Principal p) => ReadAsync(c, p, async (s, w, q) =>
             await s.Queries.ReleaseHealthAsync(w, q["daily"] == "true", c.RequestAborted)))
             .RequirePermission(Permission.ReadAnalytics).WithName("AnalyticsReleases");

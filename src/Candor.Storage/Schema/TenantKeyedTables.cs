@@ -25,6 +25,9 @@ internal static class TenantKeyedTables
         // Triage of failure groups (migration 0030).
         "analytics_failure_triage",
 
+        // Saved views of the web console (migration 0080).
+        "console_saved_views",
+
         "credentials",
         "policies",
         "tenants",

@@ -161,6 +161,8 @@ public sealed class DeletionReachesDerivedDataTests
             await alerts.SetWebhookAsync(id, new Uri("http://127.0.0.1:9/hook"), "whsec_deletion-test");
             await alerts.RaiseAsync(id, [new RegressionFinding("crash_rate", "p.one", "1.10.0", "1.9.0", "crashed sessions", 0.004, 0.06, 1000, 1000, 1e-9, 1e-8, true)]);
             Assert.NotNull(await new FailureTriage(store.Analytics, new FakeTimeProvider(at)).SetAsync(id, "feature", "sync / E42", "ignored", null, "test"));
+            Assert.Equal(Candor.Storage.Views.SaveViewOutcome.Saved, await new Candor.Storage.Views.SavedViewStore(store.Analytics).SaveAsync(id,
+                new Candor.Storage.Views.SavedView(Guid.NewGuid(), "crashes", "/console/failures?kind=crash", at, "test")));
         }
 
         // The catalog is the truth: a tenant-keyed table missing from the list fails here, whoever adds it.

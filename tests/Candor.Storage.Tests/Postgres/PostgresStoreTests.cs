@@ -94,7 +94,7 @@ public sealed class PostgresStoreTests(PostgresDatabase database) : EventStoreCo
         Assert.Equal(
             ["analytics_alert_webhooks", "analytics_alerts", "analytics_commands", "analytics_crashes", "analytics_device_days",
              "analytics_durations", "analytics_failure_triage", "analytics_feature_failures", "analytics_fingerprints", "analytics_session_ends", "analytics_sessions",
-             "analytics_vulnerable_versions", "audit", "credentials", "events", "policies", "tenants"],
+             "analytics_vulnerable_versions", "audit", "console_saved_views", "credentials", "events", "policies", "tenants"],
             leading.Keys.Order());
         Assert.All(leading.Values, column => Assert.Equal("tenant_id", column));
     }

@@ -1,6 +1,7 @@
 using Candor.Core.Model;
 using Candor.Core.Policy;
 using Candor.Storage.Postgres;
+using Candor.Storage.Views;
 
 namespace Candor.Storage.Tests.Postgres;
 
@@ -28,6 +29,13 @@ internal static class StoreWorkload
         await store.AppendAuditAsync(new AuditRecord(Guid.NewGuid(), tenant.Id, now, "cli", "operator", "policy.changed", "policy", null, "{}"));
         await ReadAllAsync(store.ReadAuditAsync(tenant.Id));
         await ReadAllAsync(store.ReadAuditAsync(tenant.Id, now.AddDays(-1)));
+        var views = new SavedViewStore(store);
+        var view = new SavedView(Guid.NewGuid(), "crashes", "/console/failures?kind=crash", now, "owner");
+        await views.SaveAsync(tenant.Id, view);
+        await views.SaveAsync(tenant.Id, view with { Id = Guid.NewGuid() });
+        await views.ListAsync(tenant.Id);
+        await views.GetAsync(tenant.Id, view.Id);
+        await views.DeleteAsync(tenant.Id, view.Id);
 
         var device = Guid.NewGuid();
         var events = TestEvents.Many(tenant.Id, device, 20);
