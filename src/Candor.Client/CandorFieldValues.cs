@@ -77,10 +77,13 @@ public struct CandorFieldValues : IGeneratedValues
 
     readonly CandorFieldValue IGeneratedValues.this[int index] => this[index];
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     readonly void IGeneratedValues.Stage(EventWriter writer, EventSlot slot, DateTimeOffset time) => writer.Stage(slot, in this, time);
 
     /// <summary>Whether every value fits its field (<paramref name="rules"/> has <see cref="Count"/> entries, checked by
-    /// the caller). Straight-line, one field after the other: no indexer with a switch per value.</summary>
+    /// the caller). Straight-line, one field after the other: no indexer with a switch per value. Fully optimised at its
+    /// first call like the rest of the accepted path (<see cref="HotPath"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     internal readonly bool AllAccepted(Events.FieldRule[] rules)
     {
         var count = Count;
@@ -94,6 +97,7 @@ public struct CandorFieldValues : IGeneratedValues
             && (count < 8 || rules[7].Accepts(_v7.Value));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     readonly bool IGeneratedValues.AllAccepted(Events.FieldRule[] rules) => AllAccepted(rules);
 
     /// <summary>Makes these values (all absent: a cleared ring cell) a copy of <paramref name="source"/>, writing only

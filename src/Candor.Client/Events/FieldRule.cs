@@ -60,6 +60,7 @@ internal sealed class FieldRule
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     private bool IsAllowed(string text)
     {
         var values = Values;

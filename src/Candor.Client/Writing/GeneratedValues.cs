@@ -26,6 +26,7 @@ internal readonly struct GeneratedArray(CandorFieldValue[] values) : IGeneratedV
 
     public CandorFieldValue this[int index] => values[index];
 
+    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
     public bool AllAccepted(FieldRule[] rules)
     {
         for (var i = 0; i < rules.Length; i++)
