@@ -42,4 +42,21 @@ public sealed class FieldRuleTests
         Assert.False(note.Accepts(FieldValue.From("abcd")));
         Assert.True(note.Accepts(FieldValue.Absent));
     }
+
+    [Fact]
+    public void A_double_kept_in_the_integers_bits_reads_back_exactly_and_is_checked_as_a_double()
+    {
+        foreach (var number in new[] { 0.0, -0.0, 2.5, -1e-300, double.MaxValue, double.Epsilon })
+        {
+            var value = FieldValue.From(number);
+            Assert.Equal(FieldValueKind.Double, value.Kind);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(number), BitConverter.DoubleToInt64Bits(value.Number));
+        }
+
+        var ratio = new FieldRule(new FieldDefinition { Name = "ratio", Type = FieldType.Double, Required = true });
+        Assert.True(ratio.Accepts(FieldValue.From(2.5)));
+        Assert.False(ratio.Accepts(FieldValue.From(double.NaN)));
+        Assert.False(ratio.Accepts(FieldValue.From(double.PositiveInfinity)));
+        Assert.False(ratio.Accepts(FieldValue.From(4L)));
+    }
 }
