@@ -190,14 +190,10 @@ public sealed partial class CandorClient
                     return;
                 }
 
-                for (var i = 0; i < slot.Fields.Length; i++)
+                if (!values.AllAccepted(slot.Rules))
                 {
-                    var value = values[i].Value;
-                    if (value.IsPresent ? !FieldRules.IsValid(value, slot.Fields[i]) : slot.Fields[i].Required)
-                    {
-                        _diagnostics.Filtered(FilterReason.InvalidField);
-                        return;
-                    }
+                    _diagnostics.Filtered(FilterReason.InvalidField);
+                    return;
                 }
 
                 values.Stage(_writer, slot, _time.GetUtcNow());
@@ -256,11 +252,10 @@ public sealed partial class CandorClient
             return;
         }
 
-        for (var i = 0; i < slot.Fields.Length; i++)
+        var rules = slot.Rules;
+        for (var i = 0; i < rules.Length; i++)
         {
-            var field = slot.Fields[i];
-            var present = i < values.Length && values[i].IsPresent;
-            if (present ? !FieldRules.IsValid(values[i], field) : field.Required)
+            if (!(i < values.Length ? rules[i].Accepts(in values[i]) : !rules[i].Required))
             {
                 _diagnostics.Filtered(FilterReason.InvalidField);
                 return;

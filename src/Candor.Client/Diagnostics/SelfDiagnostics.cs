@@ -44,6 +44,7 @@ internal sealed class SelfDiagnostics : IDisposable
         _meter.CreateObservableGauge("candor.client.queue.depth", () => Volatile.Read(ref _queueDepth)?.Invoke() ?? 0, "{event}", "Accepted events not yet acknowledged by the collector: in memory and in the durable queue.");
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Received()
     {
         var block = Local();

@@ -64,6 +64,12 @@ internal sealed class EventSlot
         AppliesToProduct = appliesToProduct;
         Expired = expired;
         Fields = [.. definition.Fields];
+        Rules = new FieldRule[Fields.Length];
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            Rules[i] = new FieldRule(Fields[i]);
+        }
+
         _fieldIndex = new Dictionary<string, int>(Fields.Length, StringComparer.Ordinal);
         for (var i = 0; i < Fields.Length; i++)
         {
@@ -82,6 +88,9 @@ internal sealed class EventSlot
     public bool Expired { get; }
 
     public FieldDefinition[] Fields { get; }
+
+    /// <summary>The checks of <see cref="Fields"/>, in the same order, prepared for the Track hot path.</summary>
+    public FieldRule[] Rules { get; }
 
     /// <summary>The event's current policy decision (written by the client's <c>PolicyGate</c>).</summary>
     public PolicyCell Policy { get; } = new(FilterReason.CollectionOff);

@@ -15,6 +15,13 @@ internal sealed class TranscriptStore
     private readonly TimeSpan _maxAge;
     private readonly long _maxBytes;
 
+    /// <summary>The largest line buffer kept between batches.</summary>
+    private const int MaxKeptBuffer = 1 << 20;
+
+    // Used under _gate only.
+    private MemoryStream _buffer = new();
+    private Utf8JsonWriter? _json;
+
     public TranscriptStore(string dataFolder, TimeSpan maxAge, long maxBytes)
     {
         _folder = FolderOf(dataFolder);
@@ -34,18 +41,43 @@ internal sealed class TranscriptStore
         lock (_gate)
         {
             DataFolder.EnsurePrivateDirectory(_folder);
-            var text = new StringBuilder();
+            // Every line of the batch goes into one buffer that is kept for the next batch: a batch of uploaded events
+            // costs no garbage per line (the SDK's background work must not bring the garbage collector onto the
+            // app's threads). A buffer that grew past the limit is let go after use.
+            var buffer = _buffer;
+            buffer.SetLength(0);
+            var json = _json ??= new Utf8JsonWriter(buffer);
+            string? uploadedAt = null;
+            var uploadedAtTicks = long.MinValue;
             foreach (var line in lines)
             {
-                text.Append(line.ToJson()).Append('\n');
+                if (line.UploadedAt.UtcTicks != uploadedAtTicks)
+                {
+                    uploadedAtTicks = line.UploadedAt.UtcTicks;
+                    uploadedAt = line.UploadedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                }
+
+                json.Reset(buffer);
+                line.WriteTo(json, uploadedAt!);
+                json.Flush();
+                buffer.WriteByte((byte)'\n');
             }
 
-            var bytes = Encoding.UTF8.GetBytes(text.ToString());
-            var path = CurrentFile(now, bytes.Length);
-            using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
+            var length = (int)buffer.Length;
+            var path = CurrentFile(now, length);
+            try
             {
-                stream.Write(bytes, 0, bytes.Length);
+                using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+                stream.Write(buffer.GetBuffer(), 0, length);
                 stream.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                if (buffer.Capacity > MaxKeptBuffer)
+                {
+                    _buffer = new MemoryStream();
+                    _json = null;
+                }
             }
 
             Prune(now);
@@ -152,23 +184,19 @@ internal readonly struct TranscriptLine
 
     public byte[] EventJson { get; }
 
-    public string ToJson()
+    /// <summary>Writes the line as one JSON object; <paramref name="uploadedAt"/> is <see cref="UploadedAt"/> formatted
+    /// (one text for a whole batch).</summary>
+    public void WriteTo(Utf8JsonWriter writer, string uploadedAt)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("uploadedAt", UploadedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("batchId", BatchId);
-            writer.WriteString("outcome", Outcome);
-            writer.WriteString("level", Level);
-            writer.WriteString("category", Category);
-            writer.WritePropertyName("event");
-            writer.WriteRawValue(EventJson, skipInputValidation: true);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        writer.WriteStartObject();
+        writer.WriteString("uploadedAt", uploadedAt);
+        writer.WriteString("batchId", BatchId);
+        writer.WriteString("outcome", Outcome);
+        writer.WriteString("level", Level);
+        writer.WriteString("category", Category);
+        writer.WritePropertyName("event");
+        writer.WriteRawValue(EventJson, skipInputValidation: true);
+        writer.WriteEndObject();
     }
 
     public static bool TryParse(string line, out TranscriptEntry entry)

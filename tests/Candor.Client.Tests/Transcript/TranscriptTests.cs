@@ -60,6 +60,34 @@ public sealed class TranscriptTests : IAsyncLifetime
         Assert.Equal(start.AddDays(40).AddSeconds(399), entries[^1].UploadedAt);
     }
 
+    [Fact]
+    public void Lines_written_through_the_kept_buffer_keep_each_lines_own_upload_time_and_event_also_after_a_batch_larger_than_the_buffer_kept()
+    {
+        var store = new TranscriptStore(_temp.Path, TimeSpan.FromDays(30), 64L * 1024 * 1024);
+        var at = DateTimeOffset.Parse("2026-10-01T08:00:00.123Z", System.Globalization.CultureInfo.InvariantCulture);
+        byte[] Event(int i, int pad) => System.Text.Encoding.UTF8.GetBytes(
+            "{\"id\":\"" + i + "\",\"name\":\"e\",\"time\":\"2026-01-01T00:00:00.000Z\",\"pad\":\"" + new string('p', pad) + "\"}");
+
+        // A batch of 1,500 lines of 1 KB: more than the 1 MiB the store keeps between batches.
+        var big = Enumerable.Range(0, 1500).Select(i => new TranscriptLine(at, "big", "accepted", "required", "c", Event(i, 1000))).ToList();
+        store.Append(big, at);
+        var small = new List<TranscriptLine>
+        {
+            new(at.AddSeconds(1), "small", "accepted", "required", "c", Event(2000, 3)),
+            new(at.AddSeconds(2), "small", "rejected:too_large", "optional", "c", Event(2001, 3)),
+        };
+        store.Append(small, at.AddSeconds(2));
+
+        var entries = TranscriptStore.Read(_temp.Path);
+        Assert.Equal(1502, entries.Count);
+        Assert.All(entries.Take(1500), e => Assert.Equal(at, e.UploadedAt));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(Event(1499, 1000)), entries[1499].Json);
+        Assert.Equal(at.AddSeconds(1), entries[1500].UploadedAt);
+        Assert.Equal(at.AddSeconds(2), entries[1501].UploadedAt);
+        Assert.Equal("rejected:too_large", entries[1501].Outcome);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(Event(2001, 3)), entries[1501].Json);
+    }
+
     private sealed class EntryComparer : IEqualityComparer<TranscriptEntry>
     {
         public bool Equals(TranscriptEntry? x, TranscriptEntry? y) => x!.Json == y!.Json && x.Outcome == y.Outcome;
