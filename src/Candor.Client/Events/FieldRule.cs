@@ -1,3 +1,4 @@
+using System.Globalization;
 using Candor.Core.Catalog;
 using Candor.Core.Model;
 
@@ -13,7 +14,6 @@ internal sealed class FieldRule
 {
     public FieldRule(FieldDefinition definition)
     {
-        Definition = definition;
         Type = definition.Type;
         Required = definition.Required;
         MaxLength = definition.MaxLength ?? int.MaxValue;
@@ -25,8 +25,6 @@ internal sealed class FieldRule
 
         Values = values;
     }
-
-    public FieldDefinition Definition { get; }
 
     public readonly FieldType Type;
 
@@ -55,8 +53,23 @@ internal sealed class FieldRule
                 return value.Kind == FieldValueKind.String && value.Text!.Length <= MaxLength;
             case FieldType.Bool:
                 return value.Kind == FieldValueKind.Bool;
+            case FieldType.Hash:
+                return value.Kind == FieldValueKind.String && FieldRules.IsSha256Hex(value.Text!);
+            case FieldType.Version:
+                return value.Kind == FieldValueKind.String && FieldRules.IsVersion(value.Text!);
+            case FieldType.Timestamp:
+                return value.Kind == FieldValueKind.String && DateTimeOffset.TryParse(
+                    value.Text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _);
+            case FieldType.Int:
+                return value.Kind == FieldValueKind.Integer && value.Integer is >= int.MinValue and <= int.MaxValue;
+            case FieldType.Long:
+                return value.Kind == FieldValueKind.Integer;
+            case FieldType.Duration:
+                return value.Kind == FieldValueKind.Integer && value.Integer >= 0;
+            case FieldType.Double:
+                return value.Kind == FieldValueKind.Double && !double.IsNaN(value.Number) && !double.IsInfinity(value.Number);
             default:
-                return FieldRules.IsValid(in value, Definition);
+                return false;
         }
     }
 

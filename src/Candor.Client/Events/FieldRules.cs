@@ -1,4 +1,3 @@
-using System.Globalization;
 using Candor.Core.Catalog;
 using Candor.Core.Model;
 
@@ -98,53 +97,6 @@ internal static class FieldRules
         }
     }
 
-    /// <summary>Whether a present value has the field's shape: type, range, length, declared values, format.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(HotPath.Optimized)]
-    public static bool IsValid(in FieldValue value, FieldDefinition field)
-    {
-        switch (field.Type)
-        {
-            case FieldType.String:
-                return value.Kind == FieldValueKind.String && (field.MaxLength is not { } max || value.Text!.Length <= max);
-            case FieldType.Enum:
-                if (value.Kind != FieldValueKind.String)
-                {
-                    return false;
-                }
-
-                // An index loop: foreach over the interface would box an enumerator on every tracked event.
-                var allowed = field.Values;
-                for (var i = 0; i < allowed.Count; i++)
-                {
-                    if (string.Equals(allowed[i], value.Text, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case FieldType.Hash:
-                return value.Kind == FieldValueKind.String && IsSha256Hex(value.Text!);
-            case FieldType.Version:
-                return value.Kind == FieldValueKind.String && IsVersion(value.Text!);
-            case FieldType.Timestamp:
-                return value.Kind == FieldValueKind.String && DateTimeOffset.TryParse(
-                    value.Text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _);
-            case FieldType.Int:
-                return value.Kind == FieldValueKind.Integer && value.Integer is >= int.MinValue and <= int.MaxValue;
-            case FieldType.Long:
-                return value.Kind == FieldValueKind.Integer;
-            case FieldType.Duration:
-                return value.Kind == FieldValueKind.Integer && value.Integer >= 0;
-            case FieldType.Double:
-                return value.Kind == FieldValueKind.Double && !double.IsNaN(value.Number) && !double.IsInfinity(value.Number);
-            case FieldType.Bool:
-                return value.Kind == FieldValueKind.Bool;
-            default:
-                return false;
-        }
-    }
-
     public static bool IsVersion(string text)
     {
         var parts = 1;
@@ -174,7 +126,7 @@ internal static class FieldRules
         return digits > 0 && parts is >= 2 and <= 4;
     }
 
-    private static bool IsSha256Hex(string text)
+    public static bool IsSha256Hex(string text)
     {
         if (text.Length != 64)
         {
