@@ -96,6 +96,8 @@ public sealed partial class CandorClient : IDisposable, IAsyncDisposable
 
     internal DurableQueue QueueForTests => _queue;
 
+    internal bool WriterParkedForTests => _writer.Parked;
+
     /// <summary>Creates a client and starts its background work (policy polling, writing, uploading).</summary>
     /// <param name="options">The options; checked with <see cref="CandorClientOptions.Validate"/>.</param>
     /// <returns>The running client.</returns>

@@ -8,11 +8,14 @@ using Candor.Client.Queue;
 namespace Candor.Client.Writing;
 
 /// <summary>Moves accepted events from the app's threads to the durable queue: the app's thread only copies the
-/// event into a lock-free hand-off ring (<see cref="HandOffRing"/>); one background loop wakes on the first event of
-/// a burst, lets the burst gather for 20 ms, then re-checks the policy, PII-scans, serialises and appends every
-/// staged event and commits them with one fsync (group commit).
+/// event into a lock-free hand-off ring (<see cref="HandOffRing"/>); one background thread polls the ring every 10 ms
+/// while events arrive, lets what it finds gather until the next tick (an event is written 10 to 20 ms after it was
+/// staged), then re-checks the policy, PII-scans, serialises and appends every staged event and commits them with one
+/// fsync (group commit). After a second without events it parks, and the first event after that wakes it.
 /// <para>Cost on the app's thread: one compare-and-swap and a copy of the event; no lock the writer could hold, no
-/// allocation, no system call except waking the sleeping loop for the first event of a burst. The loop's own work
+/// allocation, no signal and no system call while the app keeps recording: only the first event after a second of
+/// silence wakes the parked thread (waking the writer for every burst put a thread wake-up and the woken thread's work
+/// into every burst the app records: docs/sdk.md, "Durable queue"). The loop's own work
 /// allocates only what the queue keeps for the uploader (each event's JSON), so it does not bring the garbage
 /// collector onto the app's threads: it serialises into one reused buffer, and the queue frames into a 64 KiB
 /// write buffer.</para>
@@ -25,15 +28,26 @@ namespace Candor.Client.Writing;
 /// <see cref="Drain"/> writes at once for a flush or a dying process; a gathering window in which someone else
 /// drained ends without a second drain (what arrived since gathers for a new window), so a flush is never followed
 /// by a write while the app records the next burst.</para>
+/// <para>Latency: an accepted event reaches the durable queue at most 20 ms (two ticks) after it was staged, plus the
+/// write itself, whether the writer was polling or parked.</para>
 /// Thread-safe.</summary>
 internal sealed class EventWriter : IDisposable
 {
     /// <summary>The ring's size (a power of two): events accepted and not yet written.</summary>
     public const int MaxPendingInMemory = 8192;
 
-    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+    /// <summary>The writer's polling period while events arrive: an event is written 1 to 2 ticks after it was
+    /// staged (at most 20 ms, plus the write itself).</summary>
+    private const int Tick = 10;
+
+    /// <summary>Ticks without any event (1 s) after which the writer parks until the next event wakes it.</summary>
+    private const int ParkAfterEmptyTicks = 100;
+
     private readonly HandOffRing _ring = new(MaxPendingInMemory);
-    private readonly SemaphoreSlim _wake = new(0);
+
+    // Set by the producer that finds the writer parked; no spinning: the writer is parked only after a second without
+    // events, so nothing is gained by burning the other core before sleeping.
+    private readonly ManualResetEventSlim _wake = new(false, 0);
     private readonly object _writeGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly DurableQueue _queue;
@@ -48,7 +62,7 @@ internal sealed class EventWriter : IDisposable
     private readonly RecordBuilder _record;
     private FieldValue[] _scratch = new FieldValue[CandorFieldValues.MaxCount];
 
-    // 1 while the loop sleeps until the next event; the producer that takes it back to 0 wakes the loop.
+    // 1 while the loop is parked until the next event; the producer that takes it back to 0 wakes the loop.
     private int _idle;
 
     // Drains so far (under _writeGate), so that the loop can tell whether someone drained during its window.
@@ -69,11 +83,14 @@ internal sealed class EventWriter : IDisposable
         _record = new RecordBuilder(this);
     }
 
+    /// <summary>Whether the loop is parked until the next event wakes it (after a second without events).</summary>
+    internal bool Parked => Volatile.Read(ref _idle) != 0;
+
     /// <summary>Accepted events still in memory, not yet written to the durable queue.</summary>
     public int InMemory => _ring.Count;
 
     /// <summary>Starts the background loop (once). The loop catches its own failures, so nobody needs to await it.</summary>
-    public void Start() => _ = Task.Run(RunAsync);
+    public void Start() => new Thread(Run) { IsBackground = true, Name = "Candor event writer" }.Start();
 
     /// <summary>The end of every accepted event on the app's thread: into the hand-off ring, which the loop drains
     /// to disk. The event id is made there too, off the app's thread. Never blocks, never throws.</summary>
@@ -87,7 +104,7 @@ internal sealed class EventWriter : IDisposable
         }
 
         // The claim in TryEnqueue was a full fence, so this read cannot pass it: either the loop sees the event
-        // before it sleeps, or this sees the loop asleep (the other half is in RunAsync).
+        // before it sleeps, or this sees the loop asleep (the other half is in Park).
         if (Volatile.Read(ref _idle) != 0)
         {
             Wake();
@@ -117,23 +134,41 @@ internal sealed class EventWriter : IDisposable
     {
         lock (_writeGate)
         {
-            _drains++;
-            var written = 0;
-            try
+            DrainLocked();
+        }
+    }
+
+    /// <summary>The loop's drain: none once <see cref="Dispose"/> has begun, whose own drain is the last (the queue
+    /// is closed after it), however the loop's tick and the dispose interleave.</summary>
+    private void DrainFromLoop()
+    {
+        lock (_writeGate)
+        {
+            if (!_stopping.IsCancellationRequested)
             {
-                while (_ring.TryDequeue(out var pending))
+                DrainLocked();
+            }
+        }
+    }
+
+    private void DrainLocked()
+    {
+        _drains++;
+        var written = 0;
+        try
+        {
+            while (_ring.TryDequeue(out var pending))
+            {
+                if (Persist(pending))
                 {
-                    if (Persist(pending))
-                    {
-                        written++;
-                    }
+                    written++;
                 }
             }
-            finally
-            {
-                _queue.Commit();
-                _diagnostics.Persisted(written);
-            }
+        }
+        finally
+        {
+            _queue.Commit();
+            _diagnostics.Persisted(written);
         }
     }
 
@@ -173,43 +208,61 @@ internal sealed class EventWriter : IDisposable
     {
         if (Interlocked.Exchange(ref _idle, 0) != 0)
         {
-            _wake.Release();
+            _wake.Set();
         }
     }
 
-    private async Task RunAsync()
+    /// <summary>The writer's own thread. While events keep arriving it polls the ring every <see cref="Tick"/>: a
+    /// tick that finds events starts a gathering window, the next one writes them (so an event waits 10 to 20 ms, as
+    /// one burst's first event did when the writer was woken for it), unless someone else drained in between, in which
+    /// case what arrived since gathers for a window of its own. Only after <see cref="ParkAfterEmptyTicks"/> ticks
+    /// without an event does it park until the next event wakes it: the app's thread signals nothing while the app
+    /// keeps recording, and an idle app's writer does not keep waking up.</summary>
+    private void Run()
     {
         var token = _stopping.Token;
+        var stopped = token.WaitHandle;
         try
         {
+            var emptyTicks = 0;
+            var gathering = false;
+            long gatherDrains = 0;
             while (!token.IsCancellationRequested)
             {
-                // Sleep until the first event of a burst. The exchange is a full fence: after it, either the ring
-                // shows the event a producer claimed, or that producer's read of _idle (after its own fenced claim)
-                // sees 1 and wakes us. A release left over from a race only costs one empty round.
-                Interlocked.Exchange(ref _idle, 1);
-                if (_ring.Count == 0)
+                if (emptyTicks >= ParkAfterEmptyTicks)
                 {
-                    await _wake.WaitAsync(token).ConfigureAwait(false);
+                    Park(token);
+                    emptyTicks = 0;
                 }
 
-                Volatile.Write(ref _idle, 0);
-                var drainsBefore = Interlocked.Read(ref _drains);
-
-                // Let a burst gather before writing: one wake-up of this thread and one fsync per burst, instead of
-                // a thread wake-up (a system call, microseconds) for almost every event the app records. This is a
-                // batching window of the writer, not app-visible time, so it runs on the real clock: a test's fake
+                // A tick of the writer's batching, not app-visible time, so it runs on the real clock: a test's fake
                 // clock must not stall the writer. A crash report and FlushAsync/Dispose drain at once.
-                await Task.Delay(GatherWindow, token).ConfigureAwait(false);
-                if (Interlocked.Read(ref _drains) != drainsBefore)
+                if (stopped.WaitOne(Tick))
                 {
-                    // A flush or a crash report drained during the window. What arrived since then gathers for a
-                    // window of its own, which starts now: no write lands right after a flush while the app is in
-                    // its next burst.
+                    break;
+                }
+
+                if (_ring.Count == 0)
+                {
+                    emptyTicks++;
+                    gathering = false;
                     continue;
                 }
 
-                Drain();
+                emptyTicks = 0;
+                var drains = Interlocked.Read(ref _drains);
+                if (!gathering || drains != gatherDrains)
+                {
+                    // The first tick that sees these events, or a flush or a crash report drained since the window
+                    // began: what is there gathers until the next tick, so no write lands right after a flush while
+                    // the app is in its next burst.
+                    gathering = true;
+                    gatherDrains = drains;
+                    continue;
+                }
+
+                gathering = false;
+                DrainFromLoop();
             }
         }
         catch (OperationCanceledException)
@@ -220,6 +273,21 @@ internal sealed class EventWriter : IDisposable
         {
             _diagnostics.InternalError("write_loop", ex);
         }
+    }
+
+    /// <summary>Sleeps until an event arrives. The exchange is a full fence: after it, either the ring shows the event
+    /// a producer claimed, or that producer's read of <c>_idle</c> (after its own fenced claim) sees 1 and wakes us. A
+    /// wake left over from a race only costs one empty tick.</summary>
+    private void Park(CancellationToken token)
+    {
+        _wake.Reset();
+        Interlocked.Exchange(ref _idle, 1);
+        if (_ring.Count == 0)
+        {
+            _wake.Wait(token);
+        }
+
+        Volatile.Write(ref _idle, 0);
     }
 
     private bool Persist(in PendingEvent e)
