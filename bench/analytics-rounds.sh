@@ -38,6 +38,6 @@ for store in "${stores[@]}"; do
     [[ "$side" == before ]] && bin="$work/before/$dll"
     rm -rf "$work/store" && cp -r "$store" "$work/store"
     echo "== $side, store $store; $(uptime | sed 's/.*load average/load average/')"
-    dotnet "$bin" --data "$work/store" --queries-only --append "$append" --rounds "$rounds" --repeat 1 | grep -E '^(Analytics bench|Round|Incremental)'
+    dotnet "$bin" --data "$work/store" --queries-only --append "$append" --rounds "$rounds" --repeat 1 | grep -E '^(Analytics bench|Catch-up|Round|Incremental)'
   done
 done

@@ -95,6 +95,124 @@ public sealed class IncrementalProjectionTests
         Assert.Equal(0, await projector.RunAsync());
     }
 
+    /// <summary>The duplicate check reads only facts up to each table's high-water mark: an append of events that are
+    /// already projected (a collector's retried batch, an arrival range replayed after a restore) lies below the mark,
+    /// so it is checked, and adds nothing.</summary>
+    [Theory]
+    [InlineData("duckdb")]
+    [InlineData("postgres")]
+    public async Task A_replayed_append_of_events_already_projected_adds_no_fact(string backend)
+    {
+        var batches = Batches();
+        await using var store = await TestStore.OpenAsync(backend);
+        var projector = new AnalyticsProjector(store.Analytics);
+        foreach (var batch in batches.Take(6))
+        {
+            await store.Store.AppendAsync(batch);
+            Assert.True(await projector.RunAsync() > 0);
+        }
+
+        var projected = await SnapshotAsync(store.Analytics);
+
+        // The same batch again through the store (nothing new is stored, whatever it records as an arrival), then arrival
+        // rows over ranges every event of which is projected: one batch's, and one across batches 1 to 4.
+        await store.Store.AppendAsync(batches[2]);
+        await store.Analytics.ExecuteAsync(
+        [
+            new SqlStatement("INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES ($1, $2, 0)",
+                batches[3].Min(e => e.ReceivedAt).UtcDateTime, batches[3].Max(e => e.ReceivedAt).UtcDateTime),
+            new SqlStatement("INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES ($1, $2, 0)",
+                batches[1].Min(e => e.ReceivedAt).UtcDateTime, batches[4].Max(e => e.ReceivedAt).UtcDateTime),
+        ]);
+        Assert.Equal(0, await projector.RunAsync());
+        Assert.Equal(projected, await SnapshotAsync(store.Analytics));
+
+        // A new projector (a restarted collector) reads the marks from the store, not from memory.
+        await store.Analytics.ExecuteAsync([new SqlStatement("INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES ($1, $2, 0)",
+            batches[0].Min(e => e.ReceivedAt).UtcDateTime, batches[5].Max(e => e.ReceivedAt).UtcDateTime)]);
+        Assert.Equal(0, await new AnalyticsProjector(store.Analytics).RunAsync());
+        Assert.Equal(projected, await SnapshotAsync(store.Analytics));
+    }
+
+    /// <summary>A round that stops after some of its inserts leaves its arrivals and its old watermark, so the next round
+    /// reads the same ranges, which lie above that watermark. Skipping the check above the round watermark would insert
+    /// the stopped round's facts twice; each table's mark, raised in the insert's own transaction, does not.</summary>
+    [Theory]
+    [InlineData("duckdb")]
+    [InlineData("postgres")]
+    public async Task A_round_that_stops_half_way_is_read_again_without_doubling_a_fact(string backend)
+    {
+        var batches = Batches();
+        await using var store = await TestStore.OpenAsync(backend);
+        await store.Store.AppendAsync(batches[0]);
+        await new AnalyticsProjector(store.Analytics).RunAsync();
+        await store.Store.AppendAsync(batches[1]);
+        await store.Store.AppendAsync(batches[2]);
+
+        var failing = new FailingStore(store.Analytics, "INSERT INTO analytics_commands");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new AnalyticsProjector(failing).RunAsync());
+        Assert.True(failing.Executed > 0, "the stopped round inserted the facts of the tables before the commands");
+        Assert.NotEmpty(await store.Analytics.QueryAsync(new SqlStatement("SELECT * FROM analytics_arrivals")));
+
+        Assert.True(await new AnalyticsProjector(store.Analytics).RunAsync() > 0);
+
+        await using var once = await TestStore.OpenAsync(backend);
+        await once.Store.AppendAsync([.. batches.Take(3).SelectMany(b => b)]);
+        await new AnalyticsProjector(once.Analytics).RunAsync();
+        Assert.Equal(await SnapshotAsync(once.Analytics), await SnapshotAsync(store.Analytics));
+    }
+
+    /// <summary>Two projectors on one database whose rounds overlap (a deposed leader still finishing its round while its
+    /// successor runs one): the second inserts the facts between the first reading the marks and inserting, so the
+    /// first's marks are stale. The guard in its unchecked insert sees the moved mark, and the range is inserted again
+    /// with the check: no fact twice.</summary>
+    [Theory]
+    [InlineData("duckdb")]
+    [InlineData("postgres")]
+    public async Task A_projector_whose_marks_moved_under_it_checks_again_and_doubles_no_fact(string backend)
+    {
+        var batches = Batches();
+        await using var store = await TestStore.OpenAsync(backend);
+        await store.Store.AppendAsync(batches[0]);
+        await new AnalyticsProjector(store.Analytics).RunAsync();
+        await store.Store.AppendAsync(batches[1]);
+
+        var overtaken = new OvertakenStore(store.Analytics, "INSERT INTO analytics_sessions", () => new AnalyticsProjector(store.Analytics).RunAsync());
+        await new AnalyticsProjector(overtaken).RunAsync();
+        Assert.True(overtaken.Overtaken);
+
+        await using var once = await TestStore.OpenAsync(backend);
+        await once.Store.AppendAsync([.. batches.Take(2).SelectMany(b => b)]);
+        await new AnalyticsProjector(once.Analytics).RunAsync();
+        Assert.Equal(await SnapshotAsync(once.Analytics), await SnapshotAsync(store.Analytics));
+    }
+
+    /// <summary>A store projected before the marks existed (facts, no mark): the first round takes each table's newest
+    /// fact as its mark, so a range below it is still checked.</summary>
+    [Theory]
+    [InlineData("duckdb")]
+    [InlineData("postgres")]
+    public async Task Facts_projected_before_the_marks_existed_are_still_checked(string backend)
+    {
+        var batches = Batches();
+        await using var store = await TestStore.OpenAsync(backend);
+        var projector = new AnalyticsProjector(store.Analytics);
+        await store.Store.AppendAsync([.. batches.Take(4).SelectMany(b => b)]);
+        await projector.RunAsync();
+        var projected = await SnapshotAsync(store.Analytics);
+
+        await store.Analytics.ExecuteAsync(
+        [
+            new SqlStatement("DELETE FROM analytics_watermark WHERE projection LIKE 'facts:%'"),
+            new SqlStatement("INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES ($1, $2, 0)",
+                batches[0].Min(e => e.ReceivedAt).UtcDateTime, batches[3].Max(e => e.ReceivedAt).UtcDateTime),
+        ]);
+        Assert.Equal(0, await new AnalyticsProjector(store.Analytics).RunAsync());
+        Assert.Equal(projected, await SnapshotAsync(store.Analytics));
+        Assert.Equal(6L, Convert.ToInt64((await store.Analytics.QueryAsync(
+            new SqlStatement("SELECT count(*) FROM analytics_watermark WHERE projection LIKE 'facts:%'")))[0][0], CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Overlapping_or_nearly_adjacent_ranges_become_one_window_and_too_many_windows_are_joined_across_the_smallest_gaps()
     {
@@ -166,6 +284,66 @@ public sealed class IncrementalProjectionTests
         }
 
         return batches;
+    }
+
+    private static async Task<List<string>> SnapshotAsync(IAnalyticsStore store)
+    {
+        var all = new List<string>();
+        foreach (var query in FactQueries)
+        {
+            var rows = await RowsAsync(store, query);
+            Assert.NotEmpty(rows);
+            all.Add(query);
+            all.AddRange(rows);
+        }
+
+        return all;
+    }
+
+    /// <summary>A store whose transactions fail from the first one holding a statement that starts with a given text:
+    /// a projector round that stops half-way (the process killed, the database gone) after what it committed before.</summary>
+    private sealed class FailingStore(IAnalyticsStore inner, string failAt) : IAnalyticsStore
+    {
+        public int Executed { get; private set; }
+
+        public SqlDialect Dialect => inner.Dialect;
+
+        public Task<IReadOnlyList<long>> ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+        {
+            if (statements.Any(s => s.Sql.TrimStart().StartsWith(failAt, StringComparison.Ordinal)))
+            {
+                throw new InvalidOperationException("The round stops here.");
+            }
+
+            Executed++;
+            return inner.ExecuteAsync(statements, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<object?[]>> QueryAsync(SqlStatement query, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync(query, cancellationToken);
+    }
+
+    /// <summary>A store on which another projector's whole round runs just before the first transaction holding a
+    /// statement that starts with a given text.</summary>
+    private sealed class OvertakenStore(IAnalyticsStore inner, string before, Func<Task<long>> other) : IAnalyticsStore
+    {
+        public bool Overtaken { get; private set; }
+
+        public SqlDialect Dialect => inner.Dialect;
+
+        public async Task<IReadOnlyList<long>> ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+        {
+            if (!Overtaken && statements.Any(s => s.Sql.TrimStart().StartsWith(before, StringComparison.Ordinal)))
+            {
+                Overtaken = true;
+                Assert.True(await other() > 0);
+            }
+
+            return await inner.ExecuteAsync(statements, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<object?[]>> QueryAsync(SqlStatement query, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync(query, cancellationToken);
     }
 
     private static async Task<List<string>> RowsAsync(IAnalyticsStore store, string query)
