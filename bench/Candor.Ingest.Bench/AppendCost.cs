@@ -14,8 +14,8 @@ using DuckDB.NET.Data;
 /// <item><c>events, 19 values</c>: a table shaped as <c>events</c>, rows appended as the store appends them;</item>
 /// <item><c>19 values, UTF-8 spans</c>: the same, every string handed to the appender as UTF-8 bytes (cached while
 /// the same instance repeats) instead of a .NET string that DuckDB.NET marshals;</item>
-/// <item><c>19 values, ckpt 64MiB</c>, <c>19 values, 1 thread</c>: the same with DuckDB's checkpoint_threshold at 64
-/// MiB instead of its default 16, or with one DuckDB thread;</item>
+/// <item><c>19 values, ckpt 64MiB</c>, <c>19 values, 1 thread</c>, <c>19, 64MiB, 1 thread</c>: the same with DuckDB's
+/// checkpoint_threshold at 64 MiB instead of its default 16, with one DuckDB thread, or both;</item>
 /// <item><c>12 values + key</c> (and with the 64 MiB threshold): the same rows with the eight envelope strings
 /// (product, app version, sdk, device class, OS, OS version, arch, locale) replaced by one INTEGER key into a table
 /// of the distinct tuples (looked up in a dictionary here, its cost counted; new tuples inserted in the same
@@ -51,6 +51,7 @@ internal static class AppendCost
             Report(last, "19 values, UTF-8 spans", Table(events, commit, narrow: false, utf8: true));
             Report(last, "19 values, ckpt 64MiB", Table(events, commit, narrow: false, setting: Checkpoint64));
             Report(last, "19 values, 1 thread", Table(events, commit, narrow: false, setting: "SET threads = 1"));
+            Report(last, "19, 64MiB, 1 thread", Table(events, commit, narrow: false, setting: Checkpoint64 + "; SET threads = 1"));
             Report(last, "12 values + key", Table(events, commit, narrow: true));
             Report(last, "12 + key, ckpt 64MiB", Table(events, commit, narrow: true, setting: Checkpoint64));
             Report(last, "store, ckpt 16MiB", await StoreAsync(events, commit, 16, last));

@@ -65,11 +65,15 @@ public sealed partial class DuckDbStore : ICandorStore
             // Database-wide too; see DuckDbStoreOptions.CheckpointThresholdMiB for why it is above DuckDB's 16 MiB.
             Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"SET checkpoint_threshold = '{options.CheckpointThresholdMiB}MiB'"));
+            if (options.Threads is { } threads)
+            {
+                Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {threads}"));
+            }
         }
         catch (DuckDBException ex)
         {
             connection.Dispose();
-            throw new InvalidOperationException($"Cannot set the memory limit and checkpoint threshold of the DuckDB store '{path}': {ex.Message}", ex);
+            throw new InvalidOperationException($"Cannot apply the memory limit, checkpoint threshold and threads of the DuckDB store '{path}': {ex.Message}", ex);
         }
 
         MakePrivate(path);

@@ -33,6 +33,13 @@ public sealed class DuckDbStoreOptions
     /// Default: 64.</summary>
     public int CheckpointThresholdMiB { get; set; } = 64;
 
+    /// <summary>DuckDB's worker threads for the whole database (its <c>threads</c> setting), or null for DuckDB's
+    /// default (one per core). A statement's own thread waits for the workers' tasks by polling, so on a small
+    /// machine that also parses the events, one thread spends less CPU per stored event: the append bench measured
+    /// 3.93 against 6.51 µs per event at the 64 MiB checkpoint threshold (docs/benchmarks.md, "DuckDB writer's CPU
+    /// per event"), but every query, the analytics' too, then runs on one core. Between 1 and 256. Default: null.</summary>
+    public int? Threads { get; set; }
+
     /// <summary>How many days of event time, counted back from today, the duplicate check keeps in-memory filters
     /// for (random ids; docs/operations.md, "DuckDB: duplicate check"). Events older than that are still checked
     /// exactly, by a look-up in the store. Set it to the collector's acceptance window plus one day. Between 1
@@ -61,6 +68,11 @@ public sealed class DuckDbStoreOptions
         if (CheckpointThresholdMiB is < 1 or > 1_024)
         {
             errors.Add($"CheckpointThresholdMiB must be between 1 and 1024 (got {CheckpointThresholdMiB})");
+        }
+
+        if (Threads is < 1 or > 256)
+        {
+            errors.Add($"Threads must be between 1 and 256 (got {Threads})");
         }
 
         if (DedupeWindowDays is < 1 or > 3_660)

@@ -175,6 +175,20 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Threads_are_DuckDBs_default_unless_the_option_sets_them()
+    {
+        Assert.Equal((long)Environment.ProcessorCount, Threads(_store.FilePath));
+        await _store.DisposeAsync();
+        _store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = _folder.Path, Threads = 1 });
+        Assert.Equal(1L, Threads(_store.FilePath));
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.Equal(100, (await _store.AppendAsync(TestEvents.Many(tenant, device, 100))).Stored);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DuckDbStore.OpenAsync(
+            new DuckDbStoreOptions { DataFolder = _folder.Path, Threads = 0 }));
+        Assert.Contains("Threads must be between 1 and 256 (got 0)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rows_past_the_checkpoint_threshold_are_checkpointed_and_found_by_the_duplicate_check_after_a_reopen()
     {
         // A 1 MiB threshold makes these commits checkpoint on their own: the rows reach the file, the log is short,
@@ -289,6 +303,13 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private static long Threads(string path)
+    {
+        using var connection = new DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        return (long)Scalar(connection, "SELECT current_setting('threads')")!;
     }
 
     private static string Setting(string path, string name)
