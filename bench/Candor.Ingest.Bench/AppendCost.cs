@@ -5,19 +5,25 @@ using Candor.Storage.DuckDb;
 using DuckDB.NET.Data;
 
 /// <summary><c>append-cost [--rows N] [--commit 10000]</c>: where the DuckDB writer's CPU per row goes, and what
-/// issue 11's "fewer values per row" would save, without changing the store. Each variant appends the same N rows
-/// (the shape DedupeScale makes: one tenant, 1,000 devices, version 7 ids in time order) into its own fresh DuckDB
-/// file in transactions of --commit rows, and reports this process's CPU time per row (DuckDB's threads included)
-/// for the appender calls and for the commits apart:
+/// issue 11's cheaper appends would save. Each variant appends the same N rows (the shape DedupeScale makes: one
+/// tenant, 1,000 devices, version 7 ids in time order) into its own fresh DuckDB file in transactions of --commit
+/// rows, and reports this process's CPU time per row (DuckDB's threads included) for the appender calls and for the
+/// commits apart; the commits include the final CHECKPOINT (or the store's close, which checkpoints), because a
+/// higher checkpoint threshold would otherwise only hide work there:
 /// <list type="bullet">
 /// <item><c>events, 19 values</c>: a table shaped as <c>events</c>, rows appended as the store appends them;</item>
-/// <item><c>events, 12 values</c>: the same rows with the eight envelope strings (product, app version, sdk,
-/// device class, OS, OS version, arch, locale) replaced by one INTEGER key into a table of the distinct tuples
-/// (looked up in a dictionary here, its cost counted; new tuples inserted in the same transaction), so what is
-/// stored still says exactly what was sent;</item>
-/// <item><c>store AppendAsync</c>: the store itself (duplicate check, appender, commit), for reference.</item>
+/// <item><c>19 values, UTF-8 spans</c>: the same, every string handed to the appender as UTF-8 bytes (cached while
+/// the same instance repeats) instead of a .NET string that DuckDB.NET marshals;</item>
+/// <item><c>19 values, ckpt 64MiB</c>, <c>19 values, 1 thread</c>, <c>19, 64MiB, 1 thread</c>: the same with DuckDB's
+/// checkpoint_threshold at 64 MiB instead of its default 16, with one DuckDB thread, or both;</item>
+/// <item><c>12 values + key</c> (and with the 64 MiB threshold): the same rows with the eight envelope strings
+/// (product, app version, sdk, device class, OS, OS version, arch, locale) replaced by one INTEGER key into a table
+/// of the distinct tuples (looked up in a dictionary here, its cost counted; new tuples inserted in the same
+/// transaction), so what is stored still says exactly what was sent;</item>
+/// <item><c>store, ckpt 16MiB</c> and <c>store (ckpt 64MiB)</c>: the store itself (duplicate check, appender,
+/// analytics arrivals, commit, close), with DuckDB's old threshold and with the store's default.</item>
 /// </list>
-/// A probe, not a change: the events table keeps its shape.</summary>
+/// A probe: the events table keeps its shape.</summary>
 internal static class AppendCost
 {
     public static async Task<int> RunAsync(string[] args)
@@ -42,8 +48,14 @@ internal static class AppendCost
         {
             var last = round == 1;
             Report(last, "events, 19 values", Table(events, commit, narrow: false));
-            Report(last, "events, 12 values + key", Table(events, commit, narrow: true));
-            Report(last, "store AppendAsync", await StoreAsync(events, commit));
+            Report(last, "19 values, UTF-8 spans", Table(events, commit, narrow: false, utf8: true));
+            Report(last, "19 values, ckpt 64MiB", Table(events, commit, narrow: false, setting: Checkpoint64));
+            Report(last, "19 values, 1 thread", Table(events, commit, narrow: false, setting: "SET threads = 1"));
+            Report(last, "19, 64MiB, 1 thread", Table(events, commit, narrow: false, setting: Checkpoint64 + "; SET threads = 1"));
+            Report(last, "12 values + key", Table(events, commit, narrow: true));
+            Report(last, "12 + key, ckpt 64MiB", Table(events, commit, narrow: true, setting: Checkpoint64));
+            Report(last, "store, ckpt 16MiB", await StoreAsync(events, commit, 16, last));
+            Report(last, "store (ckpt 64MiB)", await StoreAsync(events, commit, new DuckDbStoreOptions().CheckpointThresholdMiB, last));
         }
 
         return 0;
@@ -57,6 +69,8 @@ internal static class AppendCost
                 $"{name,-26} {r.Append,9:F2} {r.Commit,9:F2} {r.Append + r.Commit,9:F2} {r.Bytes / 1048576.0,9:F1}"));
         }
     }
+
+    private const string Checkpoint64 = "SET checkpoint_threshold = '64MiB'";
 
     private const string Wide = """
         CREATE TABLE events (
@@ -78,8 +92,9 @@ internal static class AppendCost
             seq BIGINT NOT NULL, time TIMESTAMP NOT NULL, received_at TIMESTAMP NOT NULL, data VARCHAR NOT NULL)
         """;
 
-    private static (double, double, long) Table(List<StoredEvent> events, int commit, bool narrow)
+    private static (double, double, long) Table(List<StoredEvent> events, int commit, bool narrow, bool utf8 = false, string? setting = null)
     {
+        var text = new Utf8Cache();
         var folder = Directory.CreateTempSubdirectory("candor-append-cost-").FullName;
         try
         {
@@ -87,6 +102,10 @@ internal static class AppendCost
             using var db = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = file }.ConnectionString);
             db.Open();
             Run(db, narrow ? Narrow : Wide);
+            if (setting is not null)
+            {
+                Run(db, setting);
+            }
             var keys = new Dictionary<(string, string, string, string, string, string, string, string), int>();
             TimeSpan append = TimeSpan.Zero, committing = TimeSpan.Zero;
             for (var from = 0; from < events.Count; from += commit)
@@ -126,6 +145,20 @@ internal static class AppendCost
                         }
                     }
                 }
+                else if (utf8)
+                {
+                    using var appender = db.CreateAppender("events");
+                    for (var i = from; i < from + count; i++)
+                    {
+                        var e = events[i];
+                        appender.CreateRow().AppendValue(e.TenantId).AppendValue(e.EventId).AppendValue(text.Get(0, e.Name))
+                            .AppendValue(text.Get(1, e.Level.ToWire())).AppendValue(text.Get(2, e.Category.ToWire())).AppendValue(text.Get(3, e.Product))
+                            .AppendValue(text.Get(4, e.AppVersion)).AppendValue(text.Get(5, e.Sdk)).AppendValue(e.SessionId).AppendValue(e.DeviceId)
+                            .AppendValue(text.Get(6, e.DeviceClass)).AppendValue(text.Get(7, e.Os)).AppendValue(text.Get(8, e.OsVersion)).AppendValue(text.Get(9, e.Arch))
+                            .AppendValue(text.Get(10, e.Locale)).AppendValue(e.Seq).AppendValue(e.Time.UtcDateTime)
+                            .AppendValue(e.ReceivedAt.UtcDateTime).AppendValue(text.Get(11, e.Data)).EndRow();
+                    }
+                }
                 else
                 {
                     using var appender = db.CreateAppender("events");
@@ -147,7 +180,11 @@ internal static class AppendCost
                 committing += Environment.CpuUsage.TotalTime - appended;
             }
 
+            // The checkpoint that the last commits left to do is part of their cost: a higher checkpoint_threshold
+            // only moves work here.
+            var beforeCheckpoint = Environment.CpuUsage.TotalTime;
             Run(db, "CHECKPOINT");
+            committing += Environment.CpuUsage.TotalTime - beforeCheckpoint;
             db.Close();
             return (append.TotalMicroseconds / events.Count, committing.TotalMicroseconds / events.Count, new FileInfo(file).Length);
         }
@@ -157,14 +194,15 @@ internal static class AppendCost
         }
     }
 
-    private static async Task<(double, double, long)> StoreAsync(List<StoredEvent> events, int commit)
+    private static async Task<(double, double, long)> StoreAsync(List<StoredEvent> events, int commit, int checkpointMiB, bool print)
     {
         var folder = Directory.CreateTempSubdirectory("candor-append-cost-").FullName;
         try
         {
             long bytes;
             TimeSpan total = TimeSpan.Zero;
-            await using (var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = folder }))
+            var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = folder, CheckpointThresholdMiB = checkpointMiB });
+            try
             {
                 await store.MigrateAsync();
                 for (var from = 0; from < events.Count; from += commit)
@@ -175,8 +213,23 @@ internal static class AppendCost
                     total += Environment.CpuUsage.TotalTime - cpu;
                 }
 
-                bytes = new FileInfo(store.FilePath).Length;
             }
+            finally
+            {
+                if (print)
+                {
+                    var d = store.Dedupe;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  (store: duplicate check {d.CheckTime.TotalMicroseconds / Math.Max(1, d.CheckedRows):F2} µs wall per row)"));
+                }
+
+                // Closing checkpoints what the commits left in the write-ahead log: part of their cost.
+                var cpu = Environment.CpuUsage.TotalTime;
+                await store.DisposeAsync();
+                total += Environment.CpuUsage.TotalTime - cpu;
+            }
+
+            bytes = new FileInfo(Path.Combine(folder, DuckDbStoreOptions.DefaultFileName)).Length;
 
             return (total.TotalMicroseconds / events.Count, 0, bytes);
         }
@@ -237,5 +290,31 @@ internal static class AppendCost
         using var command = db.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The UTF-8 bytes of the last string seen per column, reused while the same instance repeats (as the
+    /// reader's envelope cache hands out the same instance for the same value).</summary>
+    private sealed class Utf8Cache
+    {
+        private readonly string?[] _last = new string?[12];
+        private readonly byte[][] _bytes = Enumerable.Range(0, 12).Select(_ => new byte[256]).ToArray();
+        private readonly int[] _length = new int[12];
+
+        public Span<byte> Get(int column, string value)
+        {
+            if (!ReferenceEquals(_last[column], value))
+            {
+                var max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+                if (_bytes[column].Length < max)
+                {
+                    _bytes[column] = new byte[max];
+                }
+
+                _length[column] = System.Text.Encoding.UTF8.GetBytes(value, _bytes[column]);
+                _last[column] = value;
+            }
+
+            return _bytes[column].AsSpan(0, _length[column]);
+        }
     }
 }

@@ -4,18 +4,21 @@ using Candor.Core.Model;
 using Candor.Storage;
 using Candor.Storage.DuckDb;
 
-/// <summary><c>dedupe --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10]</c>:
+/// <summary><c>dedupe --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10] [--checkpoint-mib 64] [--threads N]</c>:
 /// fills a fresh DuckDB store with N events in commits of the group commit's size, generated as it goes (event
 /// times spread in order over the last 10 days, ids made at each event's time: version 7, or random version 4), and prints
 /// for each slice of stored events the append rate, the duplicate check's cost per row and the process's peak
 /// memory. Then it retries the last commit (every event must come back a duplicate), counts the store (stored
-/// must equal accepted) and removes it. No HTTP: the store alone, to see whether it stays flat as it fills.</summary>
+/// must equal accepted) and removes it. --checkpoint-mib sets the store's checkpoint threshold (DuckDB's own default
+/// 16 against the store's 64: the rate and peak memory of both as the store fills), --threads DuckDB's threads (default:
+/// one per core). No HTTP: the store alone, to see whether it stays flat as it fills.</summary>
 internal static class DedupeScale
 {
     public static async Task<int> RunAsync(string[] args)
     {
         long stored = 1_000_000;
-        int commit = 10_000, slices = 10, memory = 512;
+        int commit = 10_000, slices = 10, memory = 512, checkpoint = new DuckDbStoreOptions().CheckpointThresholdMiB;
+        int? threads = null;
         var v4 = false;
         var days = 10.0;
         for (var i = 1; i < args.Length; i++)
@@ -26,6 +29,8 @@ internal static class DedupeScale
                 case "--commit": commit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--slices": slices = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--memory-mib": memory = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--checkpoint-mib": checkpoint = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--days": days = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--ids":
                     v4 = args[++i] switch
@@ -47,10 +52,10 @@ internal static class DedupeScale
         var folder = Path.Combine(Path.GetTempPath(), "candor-dedupe-" + Guid.NewGuid().ToString("N"));
         try
         {
-            await using var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = folder, MemoryLimitMiB = memory });
+            await using var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = folder, MemoryLimitMiB = memory, CheckpointThresholdMiB = checkpoint, Threads = threads });
             await store.MigrateAsync();
             var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            Console.WriteLine($"dedupe: {stored:N0} events over {days} days into DuckDB, ids {(v4 ? "v4" : "v7")}, commits of {commit:N0}, memory_limit {memory} MiB, load average {load}");
+            Console.WriteLine($"dedupe: {stored:N0} events over {days} days into DuckDB, ids {(v4 ? "v4" : "v7")}, commits of {commit:N0}, memory_limit {memory} MiB, checkpoint_threshold {checkpoint} MiB, threads {threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}, load average {load}");
             Console.WriteLine($"{"stored",14} {"rows/s",10} {"check µs/row",13} {"looked up",10} {"filter MiB",11} {"peak RSS MiB",13}");
 
             var source = new EventSource(stored, v4, days);

@@ -25,7 +25,7 @@ using Npgsql;
 //            and into PostgreSQL, each a child process whose peak working set is read from /proc; one table.
 //   stages   [--events N]       what each stage costs per event, on one thread
 //   inproc   [--events N] [--concurrency C]   parse, validate and append with the group commit, no HTTP
-//   dedupe   --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10]
+//   dedupe   --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10] [--checkpoint-mib 64] [--threads N]
 //            the DuckDB store alone filled to N events: append rate and duplicate-check cost per slice (DedupeScale.cs)
 //   scale    --candor PATH/candor.dll [--store duckdb|postgres] [--postgres CONNSTRING] [--events N] [--ids v7|v4] [--slice N]
 //            `candor serve` filled over HTTP by `candor loadgen --stream`: rate and collector memory per slice, then the

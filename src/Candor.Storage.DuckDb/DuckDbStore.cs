@@ -62,11 +62,18 @@ public sealed partial class DuckDbStore : ICandorStore
         {
             // A database-wide setting: it bounds every connection of this process to the file, the readers too.
             Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET memory_limit = '{options.MemoryLimitMiB}MiB'"));
+            // Database-wide too; see DuckDbStoreOptions.CheckpointThresholdMiB for why it is above DuckDB's 16 MiB.
+            Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"SET checkpoint_threshold = '{options.CheckpointThresholdMiB}MiB'"));
+            if (options.Threads is { } threads)
+            {
+                Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {threads}"));
+            }
         }
         catch (DuckDBException ex)
         {
             connection.Dispose();
-            throw new InvalidOperationException($"Cannot set the memory limit of the DuckDB store '{path}': {ex.Message}", ex);
+            throw new InvalidOperationException($"Cannot apply the memory limit, checkpoint threshold and threads of the DuckDB store '{path}': {ex.Message}", ex);
         }
 
         MakePrivate(path);

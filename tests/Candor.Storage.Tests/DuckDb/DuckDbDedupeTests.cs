@@ -20,12 +20,13 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private async Task<DuckDbStore> OpenAsync(int memoryLimitMiB = 512)
+    private async Task<DuckDbStore> OpenAsync(int memoryLimitMiB = 512, int? checkpointThresholdMiB = null)
     {
         var store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions
         {
             DataFolder = _folder.Path,
             MemoryLimitMiB = memoryLimitMiB,
+            CheckpointThresholdMiB = checkpointThresholdMiB ?? new DuckDbStoreOptions().CheckpointThresholdMiB,
             TimeProvider = new FixedClock(TestEvents.Base.AddDays(1)),
         });
         await store.MigrateAsync();
@@ -165,12 +166,62 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invalid_memory_limit_and_window_are_reported_together()
+    public async Task Checkpoint_threshold_is_the_option_and_64_MiB_by_default()
+    {
+        Assert.Equal("64.0 MiB", Setting(_store.FilePath, "checkpoint_threshold"));
+        await _store.DisposeAsync();
+        _store = await OpenAsync(checkpointThresholdMiB: 16);
+        Assert.Equal("16.0 MiB", Setting(_store.FilePath, "checkpoint_threshold"));
+    }
+
+    [Fact]
+    public async Task Threads_are_DuckDBs_default_unless_the_option_sets_them()
+    {
+        Assert.Equal((long)Environment.ProcessorCount, Threads(_store.FilePath));
+        await _store.DisposeAsync();
+        _store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = _folder.Path, Threads = 1 });
+        Assert.Equal(1L, Threads(_store.FilePath));
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.Equal(100, (await _store.AppendAsync(TestEvents.Many(tenant, device, 100))).Stored);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DuckDbStore.OpenAsync(
+            new DuckDbStoreOptions { DataFolder = _folder.Path, Threads = 0 }));
+        Assert.Contains("Threads must be between 1 and 256 (got 0)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rows_past_the_checkpoint_threshold_are_checkpointed_and_found_by_the_duplicate_check_after_a_reopen()
+    {
+        // A 1 MiB threshold makes these commits checkpoint on their own: the rows reach the file, the log is short,
+        // and a retry after a reopen still stores nothing twice.
+        await _store.DisposeAsync();
+        _store = await OpenAsync(checkpointThresholdMiB: 1);
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.Many(tenant, device, 20_000);
+        for (var from = 0; from < events.Count; from += 2_000)
+        {
+            Assert.Equal(2_000, (await _store.AppendAsync(events.GetRange(from, 2_000))).Stored);
+        }
+
+        Assert.True(new FileInfo(_store.FilePath + ".wal") is { Exists: false } or { Length: < 1024 * 1024 },
+            "the log should have been checkpointed into the file");
+        await ReopenAsync();
+        var retry = await _store.AppendAsync(events);
+        Assert.Equal(0, retry.Stored);
+        Assert.Equal(events.Count, retry.DuplicateIndexes.Count);
+        Assert.Equal(events.Count, await _store.CountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Invalid_memory_limit_window_and_checkpoint_threshold_are_reported_together()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => DuckDbStore.OpenAsync(
-            new DuckDbStoreOptions { DataFolder = _folder.Path, MemoryLimitMiB = 1, DedupeWindowDays = 0 }));
+            new DuckDbStoreOptions { DataFolder = _folder.Path, MemoryLimitMiB = 1, DedupeWindowDays = 0, CheckpointThresholdMiB = 0 }));
         Assert.Contains("MemoryLimitMiB", error.Message, StringComparison.Ordinal);
         Assert.Contains("DedupeWindowDays", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CheckpointThresholdMiB must be between 1 and 1024 (got 0)", error.Message, StringComparison.Ordinal);
+        error = await Assert.ThrowsAsync<ArgumentException>(() => DuckDbStore.OpenAsync(
+            new DuckDbStoreOptions { DataFolder = _folder.Path, CheckpointThresholdMiB = 1_025 }));
+        Assert.Contains("CheckpointThresholdMiB must be between 1 and 1024 (got 1025)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -252,6 +303,13 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private static long Threads(string path)
+    {
+        using var connection = new DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        return (long)Scalar(connection, "SELECT current_setting('threads')")!;
     }
 
     private static string Setting(string path, string name)
