@@ -1,0 +1,135 @@
+using Candor.Storage.Postgres;
+using Npgsql;
+using Xunit;
+
+namespace Candor.Storage.Tests.Postgres;
+
+/// <summary>The batch write's one round trip of look-up and analytics arrival before the copy (docs/operations.md,
+/// "PostgreSQL: events by received day"): a batch without duplicates is copied whole, one with duplicates copies
+/// only its new events, and the arrival row counts exactly the rows copied.</summary>
+public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private static readonly DateTimeOffset Received = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+    private async Task<PostgresStore> OpenMigratedAsync()
+    {
+        var store = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = database.ConnectionString });
+        await store.MigrateAsync();
+        return store;
+    }
+
+    private static List<StoredEvent> Batch(Guid tenant, int first, int count, DateTimeOffset receivedAt) =>
+        Enumerable.Range(first, count).Select(i =>
+        {
+            var e = TestEvents.Make(tenant, Guid.NewGuid(), i, receivedAt: receivedAt.AddTicks(i * 10L));
+            return e with { EventId = TestEvents.V7(e.Time) };
+        }).ToList();
+
+    [Fact]
+    public async Task A_batch_without_duplicates_is_copied_whole_and_its_arrival_counts_every_event()
+    {
+        await using var store = await OpenMigratedAsync();
+        var tenant = Guid.NewGuid();
+        var batch = Batch(tenant, 0, 300, Received);
+        var before = await LastArrivalIdAsync();
+
+        var result = await store.AppendAsync(batch);
+
+        Assert.Equal(300, result.Stored);
+        Assert.Empty(result.DuplicateIndexes);
+        Assert.Equal(300, await store.CountAsync(tenant));
+        var arrival = Assert.Single(await ArrivalsAfterAsync(before));
+        Assert.Equal((batch.Min(e => e.ReceivedAt), batch.Max(e => e.ReceivedAt), 300L), arrival);
+    }
+
+    [Fact]
+    public async Task A_batch_with_duplicates_copies_only_its_new_events_and_its_arrival_counts_only_them()
+    {
+        await using var store = await OpenMigratedAsync();
+        var tenant = Guid.NewGuid();
+        var stored = Batch(tenant, 0, 100, Received);
+        Assert.Equal(100, (await store.AppendAsync(stored)).Stored);
+        var before = await LastArrivalIdAsync();
+
+        // The copies are received later than the new events, and one new event is repeated inside the batch:
+        // the arrival's range and count are those of the 40 new events alone.
+        var fresh = Batch(tenant, 100, 40, Received.AddMinutes(1));
+        var copies = stored.Select(e => e with { ReceivedAt = Received.AddMinutes(30) }).ToList();
+        List<StoredEvent> mixed = [.. copies[..50], .. fresh, fresh[7], .. copies[50..]];
+        var result = await store.AppendAsync(mixed);
+
+        Assert.Equal(40, result.Stored);
+        Assert.Equal([.. Enumerable.Range(0, 50), 90, .. Enumerable.Range(91, 50)], result.DuplicateIndexes);
+        Assert.Equal(140, await store.CountAsync(tenant));
+        var arrival = Assert.Single(await ArrivalsAfterAsync(before));
+        Assert.Equal((fresh.Min(e => e.ReceivedAt), fresh.Max(e => e.ReceivedAt), 40L), arrival);
+    }
+
+    [Fact]
+    public async Task A_batch_of_duplicates_only_copies_nothing_and_records_no_arrival()
+    {
+        await using var store = await OpenMigratedAsync();
+        var tenant = Guid.NewGuid();
+        var batch = Batch(tenant, 0, 120, Received);
+        Assert.Equal(120, (await store.AppendAsync(batch)).Stored);
+        var before = await LastArrivalIdAsync();
+
+        var result = await store.AppendAsync(batch);
+
+        Assert.Equal(0, result.Stored);
+        Assert.Equal(Enumerable.Range(0, 120), result.DuplicateIndexes);
+        Assert.Empty(await ArrivalsAfterAsync(before));
+        Assert.Equal(120, await store.CountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Copies_are_found_after_many_batches_on_one_pooled_connection()
+    {
+        // The look-up is prepared: after five runs PostgreSQL may switch to a generic plan, which prunes the days
+        // at execution. Twelve batches on one connection, then every batch again, received a day later.
+        var oneConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1 }.ConnectionString;
+        await using var store = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = oneConnection });
+        await store.MigrateAsync();
+        var tenant = Guid.NewGuid();
+        var batches = Enumerable.Range(0, 12).Select(b => Batch(tenant, b * 50, 50, Received.AddMinutes(b))).ToList();
+        foreach (var b in batches)
+        {
+            Assert.Equal(50, (await store.AppendAsync(b)).Stored);
+        }
+
+        foreach (var b in batches)
+        {
+            var later = b.Select(e => e with { ReceivedAt = e.ReceivedAt.AddHours(20) }).ToList();
+            var result = await store.AppendAsync(later);
+            Assert.Equal(0, result.Stored);
+            Assert.Equal(50, result.DuplicateIndexes.Count);
+        }
+
+        Assert.Equal(600, await store.CountAsync(tenant));
+    }
+
+    private async Task<long> LastArrivalIdAsync()
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(arrival_id), 0) FROM analytics_arrivals", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<List<(DateTimeOffset First, DateTimeOffset Last, long Events)>> ArrivalsAfterAsync(long id)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT first_received, last_received, events FROM analytics_arrivals WHERE arrival_id > @id ORDER BY arrival_id", connection);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(DateTimeOffset, DateTimeOffset, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+}
