@@ -108,6 +108,66 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal(600, await store.CountAsync(tenant));
     }
 
+    [Fact]
+    public async Task A_store_of_schema_21_keeps_its_events_and_gets_one_received_index()
+    {
+        var fresh = new PostgresDatabase();
+        await fresh.InitializeAsync();
+        try
+        {
+            var tenant = Guid.NewGuid();
+            var batch = Batch(tenant, 0, 80, Received);
+            await using var store = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = fresh.ConnectionString });
+            await store.MigrateThroughAsync(21, default);
+            Assert.Equal(80, (await store.AppendAsync(batch)).Stored);
+            Assert.Equal(["events_device_time", "events_name_time", "events_pkey", "events_received", "events_received_at"],
+                await EventIndexesAsync(fresh.ConnectionString));
+
+            await store.MigrateAsync();
+
+            // Migration 0025: (received_at, tenant_id) replaces (tenant_id, received_at) and (received_at), on every day.
+            Assert.Equal(["events_device_time", "events_name_time", "events_pkey", "events_received"], await EventIndexesAsync(fresh.ConnectionString));
+            await using (var connection = new NpgsqlConnection(fresh.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    "SELECT count(*) FILTER (WHERE indexdef LIKE '%(received_at, tenant_id)'), count(*) FILTER (WHERE indexdef LIKE '%(tenant_id, received_at)') " +
+                    "FROM pg_indexes WHERE schemaname = 'candor_partitions'", connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                Assert.True(reader.GetInt64(0) >= 3);
+                Assert.Equal(0, reader.GetInt64(1));
+            }
+
+            Assert.Equal(80, await store.CountAsync(tenant));
+            Assert.Equal(Enumerable.Range(0, 80), (await store.AppendAsync(batch)).DuplicateIndexes);
+            var more = Batch(tenant, 80, 20, Received.AddHours(1));
+            Assert.Equal(20, (await store.AppendAsync(more)).Stored);
+            Assert.Equal(80, await store.DeleteReceivedBeforeAsync(tenant, Received.AddMinutes(30)));
+            Assert.Equal(20, await store.CountAsync(tenant));
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+
+    private static async Task<List<string>> EventIndexesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'events' ORDER BY indexname COLLATE \"C\"", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     private async Task<long> LastArrivalIdAsync()
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
