@@ -83,6 +83,39 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Each_key_is_looked_up_as_far_back_as_its_own_copies_can_be()
+    {
+        await using var store = await OpenMigratedAsync();
+        var tenant = Guid.NewGuid();
+
+        // Sent by a device offline for five days: first received five days ago, minutes after its time.
+        var late = TestEvents.Make(tenant, Guid.NewGuid(), 1, receivedAt: Received.AddDays(-5).AddMinutes(4)) with
+        {
+            Time = Received.AddDays(-5),
+            EventId = TestEvents.V7(Received.AddDays(-5)),
+        };
+
+        // Sent by a device whose clock runs 23 hours ahead: first received 23 hours before its own time.
+        var ahead = TestEvents.Make(tenant, Guid.NewGuid(), 2, receivedAt: Received.AddHours(-23)) with
+        {
+            Time = Received,
+            EventId = TestEvents.V7(Received),
+        };
+        Assert.Equal(1, (await store.AppendAsync([late])).Stored);
+        Assert.Equal(1, (await store.AppendAsync([ahead])).Stored);
+
+        // Both sent again now, among recent events whose own look-ups reach back one day only.
+        var now = Received.AddHours(1);
+        var fresh = Batch(tenant, 10, 30, now);
+        List<StoredEvent> mixed = [.. fresh[..10], late with { ReceivedAt = now }, .. fresh[10..20], ahead with { ReceivedAt = now }, .. fresh[20..]];
+        var result = await store.AppendAsync(mixed);
+
+        Assert.Equal(30, result.Stored);
+        Assert.Equal([10, 21], result.DuplicateIndexes);
+        Assert.Equal(32, await store.CountAsync(tenant));
+    }
+
+    [Fact]
     public async Task Copies_are_found_after_many_batches_on_one_pooled_connection()
     {
         // The look-up is prepared: after five runs PostgreSQL may switch to a generic plan, which prunes the days
