@@ -27,23 +27,6 @@ public sealed partial class PostgresStore
     /// refused as too old before it reaches the store.</summary>
     internal static readonly TimeSpan DuplicateHorizon = TimeSpan.FromDays(1);
 
-    /// <summary>Takes, for the transaction, the locks of the stripes of the batch's tenants in ascending order
-    /// (so that two writers cannot deadlock on them). Every writer of events holds them from its look-up to its
-    /// commit, so a concurrent writer of the same id waits and then finds it.</summary>
-    private static async Task LockTenantStripesAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, List<int> unique,
-        CancellationToken cancellationToken)
-    {
-        var stripes = new SortedSet<int>();
-        foreach (var index in unique)
-        {
-            stripes.Add(Stripe(events[index].TenantId));
-        }
-
-        await using var command = Command(connection, "SELECT pg_advisory_xact_lock(@class, s) FROM unnest(@stripes) AS s",
-            ("class", TenantStripeLockClass), ("stripes", stripes.ToArray()));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>A stripe that every process computes alike (not <see cref="Guid.GetHashCode"/>, which is not
     /// stable across processes).</summary>
     internal static int Stripe(Guid tenantId)
@@ -53,33 +36,59 @@ public sealed partial class PostgresStore
         return (int)(BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]) % TenantStripes);
     }
 
-    /// <summary>Which of the batch's (tenant, event id) keys are stored already, or null when none is. The
-    /// received_at bound prunes the look-up to the partitions an earlier copy can be in; in each, a key is one
-    /// descent of the primary key's index by its (tenant_id, event_id) prefix.</summary>
-    private static async Task<HashSet<(Guid, Guid)>?> FindStoredAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events,
-        List<int> unique, CancellationToken cancellationToken)
+    /// <summary>Takes, for the transaction, the locks of the stripes of the batch's tenants in ascending order
+    /// (so that two writers cannot deadlock on them), then finds which of the batch's (tenant, event id) keys are
+    /// stored already (null when none is), and records the analytics arrival of the rest: one round trip, which
+    /// also carries the transaction's BEGIN. Every writer of events holds the locks from its look-up to its
+    /// commit, so a concurrent writer of the same id waits and then finds it. The received_at bound prunes the
+    /// look-up to the partitions an earlier copy can be in; in each, a key is one descent of the primary key's
+    /// index by its (tenant_id, event_id) prefix. The statements are prepared, so a pooled connection plans them
+    /// once rather than per batch (PostgreSQL then prunes the partitions at execution).</summary>
+    private static async Task<HashSet<(Guid, Guid)>?> LockAndFindStoredAsync(NpgsqlConnection connection,
+        IReadOnlyList<StoredEvent> events, List<int> unique, CancellationToken cancellationToken)
     {
+        var stripes = new SortedSet<int>();
         var tenants = new Guid[unique.Count];
         var ids = new Guid[unique.Count];
+        var received = new DateTime[unique.Count];
         var from = DateTimeOffset.MaxValue;
         for (var i = 0; i < unique.Count; i++)
         {
             var e = events[unique[i]];
-            (tenants[i], ids[i]) = (e.TenantId, e.EventId);
+            stripes.Add(Stripe(e.TenantId));
+            (tenants[i], ids[i], received[i]) = (e.TenantId, e.EventId, e.ReceivedAt.UtcDateTime);
             from = Min(from, Min(e.Time, e.ReceivedAt));
         }
 
-        // LATERAL ... LIMIT 1 keeps the planner from turning the look-up into a hash join, which reads every
-        // row of the days reached (seconds per batch once a day holds millions); as written it is one probe of
-        // the primary key per key and day, whatever the days hold. A further condition on tenant_id (such as
-        // = ANY of the batch's tenants) must not be added: it makes the planner take another index that starts
-        // with tenant_id and filter the whole tenant per key (measured: over 30 s per batch of 5,000).
-        await using var command = Command(connection,
-            "SELECT b.tenant_id, b.event_id FROM unnest(@tenants, @ids) AS b(tenant_id, event_id) CROSS JOIN LATERAL " +
-            "(SELECT 1 FROM events e WHERE e.tenant_id = b.tenant_id AND e.event_id = b.event_id " +
-            "AND e.received_at >= @from LIMIT 1) AS found",
-            ("tenants", tenants), ("ids", ids), ("from", from - DuplicateHorizon));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                BatchCommand("SELECT pg_advisory_xact_lock(@class, s) FROM unnest(@stripes) AS s",
+                    ("class", TenantStripeLockClass), ("stripes", stripes.ToArray())),
+                // LATERAL ... LIMIT 1 keeps the planner from turning the look-up into a hash join, which reads every
+                // row of the days reached (seconds per batch once a day holds millions); as written it is one probe
+                // of the primary key per key and day, whatever the days hold. A further condition on tenant_id (such
+                // as = ANY of the batch's tenants) must not be added: it makes the planner take another index that
+                // starts with tenant_id and filter the whole tenant per key (measured: over 30 s per batch of 5,000).
+                // The arrival is the projector's to-do list (migration 0021): in this transaction, so that a round
+                // sees the row exactly when it can see the events, however long after their received_at they commit;
+                // it counts the keys not found, which are exactly the rows the copy then writes.
+                BatchCommand(
+                    "WITH b AS MATERIALIZED (SELECT * FROM unnest(@tenants, @ids, @received) AS b(tenant_id, event_id, received_at)), " +
+                    "found AS MATERIALIZED (SELECT b.tenant_id, b.event_id FROM b CROSS JOIN LATERAL " +
+                    "(SELECT 1 FROM events e WHERE e.tenant_id = b.tenant_id AND e.event_id = b.event_id " +
+                    "AND e.received_at >= @from LIMIT 1) AS f), " +
+                    "arrival AS (INSERT INTO analytics_arrivals (first_received, last_received, events) " +
+                    "SELECT min(b.received_at), max(b.received_at), count(*) FROM b WHERE NOT EXISTS " +
+                    "(SELECT 1 FROM found WHERE found.tenant_id = b.tenant_id AND found.event_id = b.event_id) HAVING count(*) > 0) " +
+                    "SELECT tenant_id, event_id FROM found",
+                    ("tenants", tenants), ("ids", ids), ("received", received), ("from", from - DuplicateHorizon)),
+            },
+        };
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         HashSet<(Guid, Guid)>? found = null;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -26,7 +26,8 @@ public sealed partial class PostgresStore
     /// advisory locks of the batch's tenant stripes (so that no other writer can store one of these ids between
     /// the check and the commit), the ids are looked up in the days an earlier copy can have been received
     /// (<see cref="DuplicateHorizon"/>), and the events not found are binary-copied straight into events, with
-    /// no staging table. A deadlock, a serialization failure, a unique violation (a writer outside this
+    /// no staging table: BEGIN, the locks, the look-up and the analytics arrival go in one round trip, then the
+    /// copy, then COMMIT. A deadlock, a serialization failure, a unique violation (a writer outside this
     /// protocol) or a day whose partition another process dropped rolls the transaction back whole and is
     /// retried, so trying again cannot store anything twice.</remarks>
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
@@ -82,13 +83,14 @@ public sealed partial class PostgresStore
         return days;
     }
 
+    /// <summary>Three round trips when nothing is a duplicate: the look-up (with BEGIN, the locks and the analytics
+    /// arrival), the copy, and COMMIT.</summary>
     private async Task InsertAsync(IReadOnlyList<StoredEvent> events, List<int> unique, List<int> stored,
         CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockTenantStripesAsync(connection, events, unique, cancellationToken).ConfigureAwait(false);
-        var found = await FindStoredAsync(connection, events, unique, cancellationToken).ConfigureAwait(false);
+        var found = await LockAndFindStoredAsync(connection, events, unique, cancellationToken).ConfigureAwait(false);
         foreach (var index in unique)
         {
             if (found is null || !found.Contains((events[index].TenantId, events[index].EventId)))
@@ -107,18 +109,6 @@ public sealed partial class PostgresStore
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (stored.Count > 0)
-        {
-            // The analytics projector's to-do list (migration 0021): in this transaction, so that a round sees the row
-            // exactly when it can see the events, however long after their received_at they commit.
-            await using var arrival = new NpgsqlCommand(
-                "INSERT INTO analytics_arrivals (first_received, last_received, events) VALUES (@first, @last, @events)", connection, transaction);
-            arrival.Parameters.AddWithValue("first", NpgsqlDbType.TimestampTz, stored.Min(i => events[i].ReceivedAt).UtcDateTime);
-            arrival.Parameters.AddWithValue("last", NpgsqlDbType.TimestampTz, stored.Max(i => events[i].ReceivedAt).UtcDateTime);
-            arrival.Parameters.AddWithValue("events", NpgsqlDbType.Bigint, (long)stored.Count);
-            await arrival.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // Not cancellable from here: once the commit is sent, the caller must learn its outcome.

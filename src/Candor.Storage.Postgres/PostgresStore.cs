@@ -121,6 +121,17 @@ public sealed partial class PostgresStore : ICandorStore
         return command;
     }
 
+    private static NpgsqlBatchCommand BatchCommand(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, Parameter(value)));
+        }
+
+        return command;
+    }
+
     private static Task LockDerivedDataAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("key", DerivedDataLockKey));
 
