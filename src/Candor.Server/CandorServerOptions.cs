@@ -80,6 +80,12 @@ public sealed class CandorServerOptions
     /// 64 to 1,048,576. Configuration key <c>DuckDb:MemoryLimitMiB</c>. Default 512 (docs/operations.md).</summary>
     public int DuckDbMemoryLimitMiB { get; set; } = 512;
 
+    /// <summary>The embedded store's worker threads (DuckDB's <c>threads</c>, the whole database), from 1 to 256, or
+    /// 0 for DuckDB's default of one per core. On a small machine that also parses the events, one thread spends
+    /// less CPU per stored event and leaves the other cores to ingest, but every query then runs on one core
+    /// (docs/operations.md, "DuckDB: checkpoints"). Configuration key <c>DuckDb:Threads</c>. Default 0.</summary>
+    public int DuckDbThreads { get; set; }
+
     /// <summary>A folder of compiled catalogs (<c>*.json</c>, from <c>candor catalog compile</c>) to load at start,
     /// or null. Default null.</summary>
     public string? CatalogRoot { get; set; }
@@ -261,6 +267,11 @@ public sealed class CandorServerOptions
         if (DuckDbMemoryLimitMiB is < 64 or > 1_048_576)
         {
             errors.Add($"DuckDb:MemoryLimitMiB: must be between 64 and 1048576 (got {DuckDbMemoryLimitMiB}).");
+        }
+
+        if (DuckDbThreads is < 0 or > 256)
+        {
+            errors.Add($"DuckDb:Threads: must be between 1 and 256, or 0 for DuckDB's default (got {DuckDbThreads}).");
         }
 
         Positive(errors, "Limits:MaxClockSkewSeconds", MaxClockSkewSeconds, 86_400);

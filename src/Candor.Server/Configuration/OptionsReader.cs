@@ -20,7 +20,7 @@ internal static class OptionsReader
         "LogFormat", "LogLevel", "Alerts:WebhookAllowlist", "Alerts:DeliveryParallelism", "Alerts:DeliveryTimeoutSeconds",
         "Throttle:FailuresPerAddress", "Throttle:FailuresPerPrefix", "Throttle:WindowSeconds", "CredentialCacheEntries",
         "Tls:CertificatePath", "Tls:KeyPath", "Tls:HstsMaxAgeSeconds", "ForwardedHeaders:KnownProxies",
-        "DuckDb:MemoryLimitMiB", "Log:Servers", "Log:MaxBytes", "Log:MaxAgeHours", "Log:Replicas", "Log:DuplicateWindowSeconds",
+        "DuckDb:MemoryLimitMiB", "DuckDb:Threads", "Log:Servers", "Log:MaxBytes", "Log:MaxAgeHours", "Log:Replicas", "Log:DuplicateWindowSeconds",
     ];
 
     public static CandorServerOptions Read(IConfiguration config, List<string> errors)
@@ -68,6 +68,7 @@ internal static class OptionsReader
         o.ThrottleWindowSeconds = Int(config, "Throttle:WindowSeconds", o.ThrottleWindowSeconds, errors);
         o.CredentialCacheEntries = Int(config, "CredentialCacheEntries", o.CredentialCacheEntries, errors);
         o.DuckDbMemoryLimitMiB = Int(config, "DuckDb:MemoryLimitMiB", o.DuckDbMemoryLimitMiB, errors);
+        o.DuckDbThreads = Int(config, "DuckDb:Threads", o.DuckDbThreads, errors);
         o.Log = config["Log:Servers"] is { Length: > 0 } log ? log : null;
         o.LogMaxBytes = Long(config, "Log:MaxBytes", o.LogMaxBytes, errors);
         o.LogMaxAgeHours = Int(config, "Log:MaxAgeHours", o.LogMaxAgeHours, errors);

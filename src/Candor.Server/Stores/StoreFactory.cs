@@ -70,6 +70,7 @@ internal static class StoreFactory
                 DataFolder = Path.GetFullPath(options.DataDirectory),
                 TimeProvider = options.TimeProvider,
                 MemoryLimitMiB = options.DuckDbMemoryLimitMiB,
+                Threads = options.DuckDbThreads == 0 ? null : options.DuckDbThreads,
                 // An event older than the acceptance window is refused before the store; a day more for clock skew.
                 DedupeWindowDays = options.MaxEventAgeDays + 1,
             }, ct).ConfigureAwait(false);
