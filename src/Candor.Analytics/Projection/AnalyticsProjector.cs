@@ -271,36 +271,18 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
                 cancellationToken).ConfigureAwait(false))[0];
         }
 
-        var name = MarkName(step.Table);
-        var mark = marks[name];
+        var mark = marks[MarkName(step.Table)];
         var checkedUpTo = mark < upper ? mark : upper;
-        var skipCheck = checkedUpTo <= lower;
-        var (sql, extra) = skipCheck ? step.Unchecked : step.Checked;
+        var (sql, extra) = checkedUpTo > lower ? step.Checked : step.Unchecked;
         var raised = mark > upper ? mark : upper;
-        // Without the check, the insert is guarded by the mark as the transaction sees it (PostgreSQL serialises every
-        // analytics write): should another projector have inserted facts past lower since this round read the marks (a
-        // deposed leader's round overlapping its successor's), the guard keeps the insert empty, the no-op update first
-        // counts the moved mark, and the range is inserted again, with the check.
-        var statements = new List<SqlStatement>();
-        if (skipCheck)
-        {
-            statements.Add(store.Statement("UPDATE analytics_watermark SET watermark = watermark WHERE projection = $1 AND watermark > $2", name, lower));
-        }
-
-        statements.Add(store.Statement(sql, Parameters(extra, lower, upper, checkedUpTo)));
-        statements.Add(store.Statement("INSERT INTO analytics_watermark (projection, watermark) VALUES ($1, $2) " +
-            "ON CONFLICT (projection) DO UPDATE SET watermark = greatest(analytics_watermark.watermark, excluded.watermark)", name, raised));
-        var results = await store.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
-        if (skipCheck && results[0] > 0)
-        {
-            var moved = await store.QueryAsync(store.Statement("SELECT watermark FROM analytics_watermark WHERE projection = $1", name),
-                cancellationToken).ConfigureAwait(false);
-            marks[name] = Cell.Time(moved[0][0])!.Value;
-            return results[1] + await InsertAsync(step, lower, upper, marks, cancellationToken).ConfigureAwait(false);
-        }
-
-        marks[name] = raised;
-        return results[skipCheck ? 1 : 0];
+        var results = await store.ExecuteAsync(
+        [
+            store.Statement(sql, Parameters(extra, lower, upper, checkedUpTo)),
+            store.Statement("INSERT INTO analytics_watermark (projection, watermark) VALUES ($1, $2) " +
+                "ON CONFLICT (projection) DO UPDATE SET watermark = greatest(analytics_watermark.watermark, excluded.watermark)", MarkName(step.Table), raised),
+        ], cancellationToken).ConfigureAwait(false);
+        marks[MarkName(step.Table)] = raised;
+        return results[0];
     }
 
     private static List<object?> Parameters(string[] extra, DateTime lower, DateTime upper, DateTime checkedUpTo)
@@ -311,15 +293,13 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
     }
 
     /// <summary>A fact table's insert, with its duplicate check (the regions between <c>/*check*/</c> and <c>/*end*/</c>)
-    /// and without it (a region that is a condition becomes the guard that the table's mark still lies at or below $1); <c>@check</c> (the check's upper bound) and <c>@twin</c> (the twin lookup's lower bound) become
+    /// and without it; <c>@check</c> (the check's upper bound) and <c>@twin</c> (the twin lookup's lower bound) become
     /// the parameters after $1 and $2 in the order they appear, so that no variant leaves a parameter unused.</summary>
     private sealed record FactStep(string Table, bool Deduplicated, (string Sql, string[] Extra) Checked, (string Sql, string[] Extra) Unchecked)
     {
         public static FactStep Of(string table, string sql) => new(table, sql.Contains("/*check*/", StringComparison.Ordinal),
             Number(sql.Replace("/*check*/", "", StringComparison.Ordinal).Replace("/*end*/", "", StringComparison.Ordinal)),
-            Number(CheckRegion().Replace(sql, m => m.Value.StartsWith("/*check*/AND", StringComparison.Ordinal)
-                ? $"AND NOT EXISTS (SELECT 1 FROM analytics_watermark m WHERE m.projection = '{MarkName(table)}' AND m.watermark > $1)"
-                : "")));
+            Number(CheckRegion().Replace(sql, "")));
 
         private static (string, string[]) Number(string sql)
         {

@@ -162,31 +162,6 @@ public sealed class IncrementalProjectionTests
         Assert.Equal(await SnapshotAsync(once.Analytics), await SnapshotAsync(store.Analytics));
     }
 
-    /// <summary>Two projectors on one database whose rounds overlap (a deposed leader still finishing its round while its
-    /// successor runs one): the second inserts the facts between the first reading the marks and inserting, so the
-    /// first's marks are stale. The guard in its unchecked insert sees the moved mark, and the range is inserted again
-    /// with the check: no fact twice.</summary>
-    [Theory]
-    [InlineData("duckdb")]
-    [InlineData("postgres")]
-    public async Task A_projector_whose_marks_moved_under_it_checks_again_and_doubles_no_fact(string backend)
-    {
-        var batches = Batches();
-        await using var store = await TestStore.OpenAsync(backend);
-        await store.Store.AppendAsync(batches[0]);
-        await new AnalyticsProjector(store.Analytics).RunAsync();
-        await store.Store.AppendAsync(batches[1]);
-
-        var overtaken = new OvertakenStore(store.Analytics, "INSERT INTO analytics_sessions", () => new AnalyticsProjector(store.Analytics).RunAsync());
-        await new AnalyticsProjector(overtaken).RunAsync();
-        Assert.True(overtaken.Overtaken);
-
-        await using var once = await TestStore.OpenAsync(backend);
-        await once.Store.AppendAsync([.. batches.Take(2).SelectMany(b => b)]);
-        await new AnalyticsProjector(once.Analytics).RunAsync();
-        Assert.Equal(await SnapshotAsync(once.Analytics), await SnapshotAsync(store.Analytics));
-    }
-
     /// <summary>A store projected before the marks existed (facts, no mark): the first round takes each table's newest
     /// fact as its mark, so a range below it is still checked.</summary>
     [Theory]
@@ -317,29 +292,6 @@ public sealed class IncrementalProjectionTests
 
             Executed++;
             return inner.ExecuteAsync(statements, cancellationToken);
-        }
-
-        public Task<IReadOnlyList<object?[]>> QueryAsync(SqlStatement query, CancellationToken cancellationToken = default) =>
-            inner.QueryAsync(query, cancellationToken);
-    }
-
-    /// <summary>A store on which another projector's whole round runs just before the first transaction holding a
-    /// statement that starts with a given text.</summary>
-    private sealed class OvertakenStore(IAnalyticsStore inner, string before, Func<Task<long>> other) : IAnalyticsStore
-    {
-        public bool Overtaken { get; private set; }
-
-        public SqlDialect Dialect => inner.Dialect;
-
-        public async Task<IReadOnlyList<long>> ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
-        {
-            if (!Overtaken && statements.Any(s => s.Sql.TrimStart().StartsWith(before, StringComparison.Ordinal)))
-            {
-                Overtaken = true;
-                Assert.True(await other() > 0);
-            }
-
-            return await inner.ExecuteAsync(statements, cancellationToken);
         }
 
         public Task<IReadOnlyList<object?[]>> QueryAsync(SqlStatement query, CancellationToken cancellationToken = default) =>
