@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Candor.Analytics.Failures;
 using Candor.Analytics.Sql;
 using Candor.Storage;
@@ -19,7 +18,7 @@ namespace Candor.Analytics.Projection;
 /// <see cref="InsertAsync"/>); device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice,
 /// or reading a range again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
 /// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised).</summary>
-internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
+internal sealed class AnalyticsProjector(IAnalyticsStore store)
 {
     /// <summary>A duration reported both by a product event and by <c>app.operation.completed</c> (same session, same
     /// instant) counts once; the operation event is looked for this far before the window too, since the two may arrive
@@ -57,14 +56,14 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
         INSERT INTO analytics_sessions (tenant_id, event_id, device_id, session_id, product, app_version, device_class, day, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, device_class, {day}, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.session.started'
-          /*check*/AND NOT EXISTS (SELECT 1 FROM analytics_sessions f WHERE f.received_at > $1 AND f.received_at <= @check AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)/*end*/
+          AND NOT EXISTS (SELECT 1 FROM analytics_sessions f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         ("analytics_session_ends", """
         INSERT INTO analytics_session_ends (tenant_id, event_id, device_id, session_id, product, app_version, day, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, day, CAST(ms AS FLOAT8), received_at
         FROM (SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day} AS day, {json:durationMs} AS ms, received_at
               FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.session.ended'
-                /*check*/AND NOT EXISTS (SELECT 1 FROM analytics_session_ends f WHERE f.received_at > $1 AND f.received_at <= @check AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)/*end*/
+                AND NOT EXISTS (SELECT 1 FROM analytics_session_ends f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
               OFFSET 0) e
         WHERE ms IS NOT NULL
         """),
@@ -73,14 +72,14 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day},
                coalesce({json:exceptionType}, 'unknown'), coalesce({json:stackSignature}, ''), os, device_class, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.crashed'
-          /*check*/AND NOT EXISTS (SELECT 1 FROM analytics_crashes f WHERE f.received_at > $1 AND f.received_at <= @check AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)/*end*/
+          AND NOT EXISTS (SELECT 1 FROM analytics_crashes f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         ("analytics_feature_failures", """
         INSERT INTO analytics_feature_failures (tenant_id, event_id, device_id, session_id, product, app_version, day, feature, error_code, os, device_class, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day},
                coalesce({json:feature}, 'unknown'), coalesce({json:errorCode}, 'unknown'), os, device_class, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.feature.failed'
-          /*check*/AND NOT EXISTS (SELECT 1 FROM analytics_feature_failures f WHERE f.received_at > $1 AND f.received_at <= @check AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)/*end*/
+          AND NOT EXISTS (SELECT 1 FROM analytics_feature_failures f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         // app.operation.completed names its operation; every other event with a durationMs (launch, sync, service
         // calls, form loads, ...) is an operation named after the event, unless the same session reported an
@@ -98,13 +97,13 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
                      CASE WHEN e.name = 'app.operation.completed' THEN coalesce({json:operation}, 'unknown') ELSE e.name END AS operation,
                      {json:durationMs} AS ms, e.received_at
               FROM events e
-              /*check*/LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= @check) f
-                ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id/*end*/
+              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
+                ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
               LEFT JOIN (SELECT DISTINCT tenant_id AS op_tenant, session_id AS op_session, time AS op_time FROM events
-                         WHERE received_at > @twin AND received_at <= $2 AND name = 'app.operation.completed') o
+                         WHERE received_at > $3 AND received_at <= $2 AND name = 'app.operation.completed') o
                 ON o.op_tenant = e.tenant_id AND o.op_session = e.session_id AND o.op_time = e.time
               WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name NOT IN ('app.session.ended', 'app.hang.detected') AND {has:durationMs}
-                /*check*/AND f.fact_event IS NULL/*end*/ AND (e.name = 'app.operation.completed' OR o.op_session IS NULL)
+                AND f.fact_event IS NULL AND (e.name = 'app.operation.completed' OR o.op_session IS NULL)
               OFFSET 0) d
         WHERE ms IS NOT NULL
         ORDER BY 1, 4, 8, 5
@@ -113,7 +112,7 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
         INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at)
         SELECT tenant_id, event_id, device_id, product, {day}, coalesce({json:commandId}, 'unknown'), received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.command.invoked'
-          /*check*/AND NOT EXISTS (SELECT 1 FROM analytics_commands f WHERE f.received_at > $1 AND f.received_at <= @check AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)/*end*/
+          AND NOT EXISTS (SELECT 1 FROM analytics_commands f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
         ("analytics_device_days", """
         INSERT INTO analytics_device_days (tenant_id, device_id, product, app_version, day, received_at)
@@ -184,16 +183,18 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
             // a round that stops half-way leaves its arrivals, so the next round reads the same ranges again and the
             // anti-join skips what this one had inserted.
             long added = 0;
-            var marks = await FactMarksAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var step in Steps)
+            foreach (var (table, sql) in FactInserts)
             {
-                using var activity = Tracing.StartActivity(step.Table);
+                using var step = Tracing.StartActivity(table);
                 foreach (var (from, to) in windows)
                 {
                     var split = to - SplitLag;
                     foreach (var (lower, upper) in split > from ? [(from, split), (split, to)] : new[] { (from, to) })
                     {
-                        added += await InsertAsync(step, lower, upper, marks, cancellationToken).ConfigureAwait(false);
+                        IReadOnlyList<object?> parameters = sql.Contains("$3", StringComparison.Ordinal)
+                            ? [lower, upper, lower - TwinMargin]
+                            : [lower, upper];
+                        added += (await store.ExecuteAsync([store.Statement(sql, parameters)], cancellationToken).ConfigureAwait(false))[0];
                     }
                 }
             }
@@ -225,107 +226,6 @@ internal sealed partial class AnalyticsProjector(IAnalyticsStore store)
             _gate.Release();
         }
     }
-
-    /// <summary>The name under which <c>analytics_watermark</c> holds a fact table's high-water mark.</summary>
-    internal static string MarkName(string table) => "facts:" + table;
-
-    /// <summary>Each fact table's high-water mark: no fact of that table has a <c>received_at</c> after it. Read from
-    /// <c>analytics_watermark</c>, where every insert raises it in its own transaction; a table without one (a store
-    /// projected before the marks existed) gets its newest fact's time, and an empty table none (<see cref="DateTime.MinValue"/>).</summary>
-    private async Task<Dictionary<string, DateTime>> FactMarksAsync(CancellationToken cancellationToken)
-    {
-        var marks = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        foreach (var row in await store.QueryAsync(store.Statement("SELECT projection, watermark FROM analytics_watermark WHERE projection LIKE 'facts:%'"),
-            cancellationToken).ConfigureAwait(false))
-        {
-            marks[Cell.Text(row[0])] = Cell.Time(row[1])!.Value;
-        }
-
-        var missing = Steps.Where(s => s.Deduplicated && !marks.ContainsKey(MarkName(s.Table))).Select(s => s.Table).ToList();
-        if (missing.Count > 0)
-        {
-            // Once per table (the first insert persists its mark): a scan of received_at, whatever the table holds.
-            var newest = await store.QueryAsync(store.Statement(string.Join(" UNION ALL ",
-                missing.Select(t => $"SELECT '{t}', max(received_at) FROM {t}"))), cancellationToken).ConfigureAwait(false);
-            foreach (var row in newest)
-            {
-                marks[MarkName(Cell.Text(row[0]))] = Cell.Time(row[1]) ?? DateTime.MinValue;
-            }
-        }
-
-        return marks;
-    }
-
-    /// <summary>Inserts one table's facts of the events received in (<paramref name="lower"/>, <paramref name="upper"/>].
-    /// Only the part of that range up to the table's mark can hold facts already, so the duplicate check reads facts of
-    /// that part alone, and is left out when the range lies wholly above the mark (a collector's every round): its cost
-    /// then depends neither on how many facts are stored nor on how their row groups were sorted. The mark is raised
-    /// to <paramref name="upper"/> in the insert's transaction, so a round that stops after some inserts leaves marks
-    /// that cover its facts, and the next round, reading the same ranges again, checks them.</summary>
-    private async Task<long> InsertAsync(FactStep step, DateTime lower, DateTime upper, Dictionary<string, DateTime> marks,
-        CancellationToken cancellationToken)
-    {
-        if (!step.Deduplicated)
-        {
-            return (await store.ExecuteAsync([store.Statement(step.Checked.Sql, Parameters(step.Checked.Extra, lower, upper, upper))],
-                cancellationToken).ConfigureAwait(false))[0];
-        }
-
-        var mark = marks[MarkName(step.Table)];
-        var checkedUpTo = mark < upper ? mark : upper;
-        var (sql, extra) = checkedUpTo > lower ? step.Checked : step.Unchecked;
-        var raised = mark > upper ? mark : upper;
-        var results = await store.ExecuteAsync(
-        [
-            store.Statement(sql, Parameters(extra, lower, upper, checkedUpTo)),
-            store.Statement("INSERT INTO analytics_watermark (projection, watermark) VALUES ($1, $2) " +
-                "ON CONFLICT (projection) DO UPDATE SET watermark = greatest(analytics_watermark.watermark, excluded.watermark)", MarkName(step.Table), raised),
-        ], cancellationToken).ConfigureAwait(false);
-        marks[MarkName(step.Table)] = raised;
-        return results[0];
-    }
-
-    private static List<object?> Parameters(string[] extra, DateTime lower, DateTime upper, DateTime checkedUpTo)
-    {
-        var parameters = new List<object?> { lower, upper };
-        parameters.AddRange(extra.Select(e => (object?)(e == "check" ? checkedUpTo : lower - TwinMargin)));
-        return parameters;
-    }
-
-    /// <summary>A fact table's insert, with its duplicate check (the regions between <c>/*check*/</c> and <c>/*end*/</c>)
-    /// and without it; <c>@check</c> (the check's upper bound) and <c>@twin</c> (the twin lookup's lower bound) become
-    /// the parameters after $1 and $2 in the order they appear, so that no variant leaves a parameter unused.</summary>
-    private sealed record FactStep(string Table, bool Deduplicated, (string Sql, string[] Extra) Checked, (string Sql, string[] Extra) Unchecked)
-    {
-        public static FactStep Of(string table, string sql) => new(table, sql.Contains("/*check*/", StringComparison.Ordinal),
-            Number(sql.Replace("/*check*/", "", StringComparison.Ordinal).Replace("/*end*/", "", StringComparison.Ordinal)),
-            Number(CheckRegion().Replace(sql, "")));
-
-        private static (string, string[]) Number(string sql)
-        {
-            var extra = new List<string>();
-            var numbered = Placeholder().Replace(sql, m =>
-            {
-                var index = extra.IndexOf(m.Groups[1].Value);
-                if (index < 0)
-                {
-                    extra.Add(m.Groups[1].Value);
-                    index = extra.Count - 1;
-                }
-
-                return "$" + (index + 3).ToString(CultureInfo.InvariantCulture);
-            });
-            return (numbered, [.. extra]);
-        }
-    }
-
-    [GeneratedRegex(@"/\*check\*/.*?/\*end\*/", RegexOptions.Singleline)]
-    private static partial Regex CheckRegion();
-
-    [GeneratedRegex(@"@(check|twin)\b")]
-    private static partial Regex Placeholder();
-
-    private static readonly FactStep[] Steps = [.. FactInserts.Select(f => FactStep.Of(f.Table, f.Sql))];
 
     /// <summary>The ranges as disjoint windows in order: overlapping ranges (the appends of a steady ingest overlap by the
     /// seconds between acceptance and commit) and ranges less than <see cref="MergeGap"/> apart become one, and beyond
