@@ -14,9 +14,8 @@ namespace Candor.Analytics.Projection;
 /// after its <c>received_at</c> (a collector that took minutes to write, the cluster's stream after an outage) is still
 /// projected. Idempotent: a fact is inserted only when no fact of the same event id exists among the facts received in
 /// the same window (an anti-join that touches only the window, where a primary key on DuckDB cost half the projection
-/// time), and only over the part of the window up to the table's high-water mark, since no fact lies above it (see
-/// <see cref="InsertAsync"/>); device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice,
-/// or reading a range again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
+/// time), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice, or reading a range
+/// again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
 /// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised).</summary>
 internal sealed class AnalyticsProjector(IAnalyticsStore store)
 {
