@@ -7,7 +7,9 @@ using Candor.Core.Catalog;
 
 // A child process for the kill -9 tests; the parent kills it at random moments.
 //   queue QUEUE_FOLDER MAX_QUEUE_BYTES [--wait]
-//       appends to a durable queue forever; after each commit prints "ack SEQ" for every event it made durable.
+//       appends to a durable queue until it has written an eighth of MAX_QUEUE_BYTES, then idles until killed; after each
+//       commit prints "ack SEQ" for every event it made durable. The bound keeps the queue far from its cap however late
+//       the parent's kill comes (on tmpfs a child writes hundreds of MB/s, and a parent on loaded cores can be slow).
 //       With --wait it first warms up on a scratch queue, prints "started" and waits for a line on stdin before it
 //       opens QUEUE_FOLDER: the parent starts the next child while it kills the current one, and only one process
 //       ever has the queue open.
@@ -39,7 +41,9 @@ static int RunQueue(string folder, long maxBytes, bool wait, StreamWriter stdout
     stdout.WriteLine("ready " + queue.LastSeq.ToString(CultureInfo.InvariantCulture));
     var random = new Random();
     var acked = new List<long>();
-    while (true)
+    var budget = maxBytes / 8;
+    long written = 0;
+    while (written < budget)
     {
         acked.Clear();
         var n = random.Next(1, 8);
@@ -47,6 +51,7 @@ static int RunQueue(string folder, long maxBytes, bool wait, StreamWriter stdout
         {
             // Varying sizes so that kills land inside frames of every length, including multi-page ones.
             var padding = new string('x', random.Next(0, 6000));
+            written += padding.Length + 64;
             if (queue.TryAppend("test.crash.event", seq => Encoding.UTF8.GetBytes(
                     "{\"name\":\"test.crash.event\",\"seq\":" + seq.ToString(CultureInfo.InvariantCulture) + ",\"pad\":\"" + padding + "\"}"), out var seq))
             {
@@ -60,6 +65,10 @@ static int RunQueue(string folder, long maxBytes, bool wait, StreamWriter stdout
             stdout.WriteLine("ack " + seq.ToString(CultureInfo.InvariantCulture));
         }
     }
+
+    stdout.WriteLine("budget spent");
+    Thread.Sleep(Timeout.Infinite);
+    return 0;
 }
 
 static async Task<int> RunClientAsync(string[] args, StreamWriter stdout)
