@@ -8,18 +8,30 @@
 #   scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted
 # Usage: bench/ingest-scale.sh [--events 50000000] [--store duckdb|postgres] [--ids v7|v4] [--slice 1000000]
 #        [--concurrency 8] [--days 10] [--memory-mib M (DuckDB's memory limit; default the collector's 512)]
+#        [--pg-setting name=value]... (PostgreSQL only, repeatable: a server setting for the throwaway cluster,
+#        e.g. --pg-setting shared_buffers=1GB; the settings the server ran with are printed first, so a figure
+#        always says which settings it was taken with. Without any, PostgreSQL's defaults apply.)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CANDOR_HOME="$root"
 
 store=duckdb
-args=("$@")
-for (( i = 0; i < ${#args[@]}; i++ )); do
-  if [[ "${args[$i]}" == "--store" ]]; then store="${args[$((i + 1))]:-}"; fi
+args=()
+pg_settings=()
+input=("$@")
+for (( i = 0; i < ${#input[@]}; i++ )); do
+  if [[ "${input[$i]}" == "--store" ]]; then store="${input[$((i + 1))]:-}"; fi
+  # --pg-setting is the script's own (the bench does not know it): taken out of the bench's arguments.
+  if [[ "${input[$i]}" == "--pg-setting" ]]; then
+    setting="${input[$((i + 1))]:-}"
+    if [[ "$setting" != *=* ]]; then echo "--pg-setting needs name=value" >&2; exit 2; fi
+    pg_settings+=("$setting"); i=$((i + 1)); continue
+  fi
+  args+=("${input[$i]}")
 done
 if [[ "$store" != "duckdb" && "$store" != "postgres" ]]; then
-  echo "usage: bench/ingest-scale.sh [--events N] [--store duckdb|postgres] [--ids v7|v4] [--slice N]" >&2
+  echo "usage: bench/ingest-scale.sh [--events N] [--store duckdb|postgres] [--ids v7|v4] [--slice N] [--pg-setting name=value]..." >&2
   exit 2
 fi
 
@@ -33,14 +45,27 @@ if [[ "$store" == "postgres" ]]; then
   pg_dir="$(mktemp -d /tmp/candor-scale-pg.XXXXXX)"
   pg_port=$(( 20000 + RANDOM % 20000 ))
   as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  cleanup() { as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+  # log_checkpoints=on: the checkpoints of the run, and how many the WAL's size forced (max_wal_size reached
+  # before checkpoint_timeout), are printed before the throwaway cluster is removed.
+  cleanup() {
+    as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    if [[ -f "$pg_dir/server.log" ]]; then
+      echo "postgres: $(grep -c 'checkpoint starting' "$pg_dir/server.log" || true) checkpoints," \
+        "$(grep -c 'checkpoint starting: wal' "$pg_dir/server.log" || true) forced by max_wal_size"
+    fi
+    rm -rf "$pg_dir"
+  }
   trap cleanup EXIT
   [[ $(id -u) -eq 0 ]] && chown postgres "$pg_dir"
   as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U candor --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1
-  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=on -c max_connections=200" start >/dev/null
+  pg_opts="-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=on -c max_connections=200 -c log_checkpoints=on"
+  for setting in "${pg_settings[@]}"; do pg_opts+=" -c $setting"; done
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 -o "$pg_opts" start >/dev/null
+  echo "postgres: $("$pg_bin/postgres" --version | awk '{print $3}'), settings:" \
+    "$(psql -h 127.0.0.1 -p "$pg_port" -U candor -d postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'synchronous_commit', 'fsync')")" \
+    "${pg_settings[*]:+(set: ${pg_settings[*]})}"
   pg_args=(--postgres "Host=127.0.0.1;Port=$pg_port;Username=candor;Database=postgres")
 fi
 
 dotnet bench/Candor.Ingest.Bench/bin/Release/net10.0/Candor.Ingest.Bench.dll scale \
-  --candor "$root/artifacts/cli/candor.dll" "${pg_args[@]}" "$@"
+  --candor "$root/artifacts/cli/candor.dll" "${pg_args[@]}" "${args[@]}"
