@@ -13,7 +13,7 @@ namespace Candor.Server.Analytics;
 /// that projects new events into the fact tables, runs regression detection for every tenant, stores alerts and
 /// delivers them, signed, to the tenants' webhooks through <c>webhooks</c> (which refuses internal
 /// addresses; tenants in parallel, retried with backoff). Off the ingestion path.</summary>
-internal sealed class AnalyticsService(
+internal sealed partial class AnalyticsService(
     IAnalyticsStore store, ITenantStore tenants, TimeProvider time, TimeSpan interval, WebhookClient webhooks, int deliveryParallelism,
     ILogger<AnalyticsService> logger)
     : BackgroundService
@@ -70,7 +70,9 @@ internal sealed class AnalyticsService(
                 // and reads each tenant's 30 days of facts, so it is skipped when the round added no fact and the day has
                 // not changed since the last detection: the same facts over the same window give the same findings, and
                 // their alerts are already raised. An idle collector then reads one small table a minute.
+                var started = time.GetTimestamp();
                 var added = await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
+                var projected = time.GetElapsedTime(started);
                 var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
                 if (DetectionDue(added, today, detected))
                 {
@@ -83,6 +85,12 @@ internal sealed class AnalyticsService(
                 }
 
                 await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);
+
+                // One line per round, so a memory peak (issue 11) can be tied to the round's size and the split of the
+                // process's memory between the .NET heap and the rest (DuckDB, native allocators) read from the log.
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                LogRound(logger, added, projected.TotalMilliseconds, time.GetElapsedTime(started).TotalMilliseconds,
+                    GC.GetGCMemoryInfo().HeapSizeBytes >> 20, self.WorkingSet64 >> 20, self.PeakWorkingSet64 >> 20);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -104,4 +112,8 @@ internal sealed class AnalyticsService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message =
+        "Analytics round: {Added} facts projected in {ProjectionMs:F0} ms, round {RoundMs:F0} ms; GC heap {HeapMiB} MiB, RSS {RssMiB} MiB, peak RSS {PeakMiB} MiB.")]
+    private static partial void LogRound(ILogger logger, long added, double projectionMs, double roundMs, long heapMiB, long rssMiB, long peakMiB);
 }
