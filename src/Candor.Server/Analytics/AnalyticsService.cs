@@ -87,10 +87,14 @@ internal sealed partial class AnalyticsService(
                 await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);
 
                 // One line per round, so a memory peak (issue 11) can be tied to the round's size and the split of the
-                // process's memory between the .NET heap and the rest (DuckDB, native allocators) read from the log.
-                using var self = System.Diagnostics.Process.GetCurrentProcess();
-                LogRound(logger, added, projected.TotalMilliseconds, time.GetElapsedTime(started).TotalMilliseconds,
-                    GC.GetGCMemoryInfo().HeapSizeBytes >> 20, self.WorkingSet64 >> 20, self.PeakWorkingSet64 >> 20);
+                // process's memory between the .NET heap and the rest (DuckDB, native allocators) read from the log. An
+                // idle round (no new facts) logs nothing, so an idle collector's log stays quiet.
+                if (added > 0)
+                {
+                    using var self = System.Diagnostics.Process.GetCurrentProcess();
+                    LogRound(logger, added, projected.TotalMilliseconds, time.GetElapsedTime(started).TotalMilliseconds,
+                        GC.GetGCMemoryInfo().HeapSizeBytes >> 20, self.WorkingSet64 >> 20, self.PeakWorkingSet64 >> 20);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
