@@ -253,13 +253,12 @@ internal static class AnalyticsBench
             List<SqlStatement> copy =
             [
                 new("""
-                INSERT INTO events
-                SELECT tenant_id, uuid(), name, level, category, product, app_version, sdk, session_id, device_id, device_class, os,
-                       os_version, arch, locale, seq, time + (m.newest - m.oldest + INTERVAL 1 SECOND),
+                INSERT INTO event_rows
+                SELECT tenant_id, uuid(), name, level, category, envelope_id, session_id, device_id, seq, time + (m.newest - m.oldest + INTERVAL 1 SECOND),
                        m.newest + INTERVAL 1 SECOND + to_microseconds(CAST(60000000 * row_number() OVER (ORDER BY e.received_at) / $1 AS BIGINT)), data
-                FROM (SELECT * FROM events ORDER BY received_at DESC LIMIT $1) e,
+                FROM (SELECT * FROM event_rows ORDER BY received_at DESC LIMIT $1) e,
                      (SELECT max(received_at) AS newest, min(received_at) AS oldest
-                      FROM (SELECT received_at FROM events ORDER BY received_at DESC LIMIT $1)) m
+                      FROM (SELECT received_at FROM event_rows ORDER BY received_at DESC LIMIT $1)) m
                 ORDER BY e.received_at
                 """, count),
             ];

@@ -20,12 +20,27 @@ internal static class FleetEvents
             "'product': 'VARCHAR', 'app_version': 'VARCHAR', 'sdk': 'VARCHAR', 'session_id': 'UUID', 'device_id': 'UUID', " +
             "'device_class': 'VARCHAR', 'os': 'VARCHAR', 'os_version': 'VARCHAR', 'arch': 'VARCHAR', 'locale': 'VARCHAR', 'seq': 'BIGINT', " +
             "'time': 'TIMESTAMP', 'received_at': 'TIMESTAMP', 'data': 'VARCHAR'}";
-        var inserted = await store.ExecuteAsync([new SqlStatement(
-            $"INSERT INTO events SELECT * FROM read_csv('{csvPath.Replace("'", "''", StringComparison.Ordinal)}', header = false, " +
-            $"delim = ',', quote = '\"', escape = '\"', columns = {columns})")], cancellationToken);
-        if (inserted[0] != rows)
+        // events is a view over event_rows and event_envelopes (the store's migration 0011): the CSV goes into a
+        // temporary table, its new envelope tuples into event_envelopes, and its rows, in file order, into event_rows.
+        const string Envelope = "tenant_id, product, app_version, sdk, device_class, os, os_version, arch, locale";
+        var inserted = await store.ExecuteAsync(
+        [
+            new SqlStatement(
+                $"CREATE OR REPLACE TEMP TABLE fleet_csv AS SELECT * FROM read_csv('{csvPath.Replace("'", "''", StringComparison.Ordinal)}', header = false, " +
+                $"delim = ',', quote = '\"', escape = '\"', columns = {columns})"),
+            new SqlStatement(
+                $"INSERT INTO event_envelopes SELECT CAST((SELECT coalesce(max(envelope_id), 0) FROM event_envelopes) + row_number() OVER () AS INTEGER), * " +
+                $"FROM (SELECT DISTINCT {Envelope} FROM fleet_csv EXCEPT SELECT {Envelope} FROM event_envelopes)"),
+            new SqlStatement(
+                "INSERT INTO event_rows SELECT c.tenant_id, c.event_id, c.name, c.level, c.category, v.envelope_id, c.session_id, c.device_id, " +
+                "c.seq, c.time, c.received_at, c.data FROM fleet_csv c JOIN event_envelopes v ON v.tenant_id = c.tenant_id AND v.product = c.product " +
+                "AND v.app_version = c.app_version AND v.sdk = c.sdk AND v.device_class = c.device_class AND v.os = c.os " +
+                "AND v.os_version = c.os_version AND v.arch = c.arch AND v.locale = c.locale ORDER BY c.rowid"),
+            new SqlStatement("DROP TABLE fleet_csv"),
+        ], cancellationToken);
+        if (inserted[2] != rows)
         {
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"the bulk load stored {inserted[0]} of {rows} events."));
+            throw new BenchException(string.Create(CultureInfo.InvariantCulture, $"the bulk load stored {inserted[2]} of {rows} events."));
         }
 
         return rows;

@@ -23,6 +23,12 @@ public sealed partial class DuckDbStore : IAnalyticsStore
             }
 
             transaction.Commit();
+            if (statements.Any(s => s.Sql.Contains("event_envelopes", StringComparison.OrdinalIgnoreCase)))
+            {
+                // Written around the append (a bench's bulk load): the writer's map of envelope tuples may be stale.
+                ForgetEnvelopes();
+            }
+
             return affected;
         }, cancellationToken);
     }

@@ -16,10 +16,11 @@ public sealed partial class DuckDbStore
             foreach (var (table, column) in DeviceKeyedTables.All)
             {
                 // Table and column names come from the fixed list, never from input.
-                removed[table] = Execute(_writer, $"DELETE FROM {table} WHERE tenant_id = $tenant AND {column} = $device",
+                removed[table] = Execute(_writer, $"DELETE FROM {RowsTable(table)} WHERE tenant_id = $tenant AND {column} = $device",
                     ("tenant", tenantId), ("device", deviceId));
             }
 
+            DeleteUnusedEnvelopes(tenantId);
             transaction.Commit();
             return removed;
         }, cancellationToken);
@@ -49,20 +50,26 @@ public sealed partial class DuckDbStore
             parameters.Add(("to", Utc(to)));
         }
 
-        string Where(string alias)
+        // The product is an envelope column: the view `events` has it, event_rows has the envelope's id.
+        string Where(string alias, string product)
         {
             return $"{alias}.tenant_id = $tenant"
-                + (selection.Product is null ? "" : $" AND {alias}.product = $product")
+                + (selection.Product is null ? "" : $" AND {product}")
                 + (selection.From is null ? "" : $" AND {alias}.time >= $from")
                 + (selection.To is null ? "" : $" AND {alias}.time < $to");
         }
 
-        return WriteAsync(() => DeleteEventsWithFacts(Where, [.. parameters]), cancellationToken);
+        return WriteAsync(() => DeleteEventsWithFacts(tenantId,
+            alias => Where(alias, $"{alias}.product = $product"),
+            alias => Where(alias, $"{alias}.envelope_id IN (SELECT envelope_id FROM event_envelopes WHERE tenant_id = $tenant AND product = $product)"),
+            [.. parameters]), cancellationToken);
     }
 
-    /// <summary>Deletes the events <paramref name="where"/> selects and, in the same transaction, the analytics
-    /// facts derived from them (<see cref="EventDerivedFacts"/>); returns how many events went. Runs on the writer.</summary>
-    private long DeleteEventsWithFacts(Func<string, string> where, (string, object?)[] parameters)
+    /// <summary>Deletes the events that <paramref name="where"/> selects in the <c>events</c> view, and
+    /// <paramref name="rowsWhere"/> in <c>event_rows</c> (the same condition on its columns), and in the same transaction
+    /// the analytics facts derived from them (<see cref="EventDerivedFacts"/>) and the envelope tuples no event uses any
+    /// more; returns how many events went. Runs on the writer.</summary>
+    private long DeleteEventsWithFacts(Guid tenantId, Func<string, string> where, Func<string, string> rowsWhere, (string, object?)[] parameters)
     {
         using var transaction = _writer.BeginTransaction();
         foreach (var statement in EventDerivedFacts.Statements("$tenant", where,
@@ -71,8 +78,13 @@ public sealed partial class DuckDbStore
             Execute(_writer, statement, Referenced(statement, parameters));
         }
 
-        var events = $"DELETE FROM events WHERE {where("events")}";
+        var events = $"DELETE FROM event_rows WHERE {rowsWhere("event_rows")}";
         long removed = Execute(_writer, events, Referenced(events, parameters));
+        if (removed > 0)
+        {
+            DeleteUnusedEnvelopes(tenantId);
+        }
+
         transaction.Commit();
         return removed;
     }

@@ -6,11 +6,11 @@ using DuckDB.NET.Data;
 namespace Candor.Storage.DuckDb;
 
 /// <summary>Exact deduplication per (tenant_id, event_id) without an index (docs/operations.md, "DuckDB: duplicate
-/// check"). <c>events</c> has no primary key since migration 0010: a primary key is an in-memory index over every
+/// check"). The events (<c>event_rows</c> since migration 0011) have no primary key since migration 0010: a primary key is an in-memory index over every
 /// stored key whose upkeep grows with the table. Each batch is checked by one of two routes, chosen per event:
 /// <list type="bullet">
 /// <item>Time-ordered (version 7) ids within <see cref="IdRangeWindow"/> of each other, the common case: their keys
-/// go into a temporary table, joined against the <c>events</c> rows whose event_id lies in the batch's min..max
+/// go into a temporary table, joined against the <c>event_rows</c> whose event_id lies in the batch's min..max
 /// id range. Rows arrive roughly in id order, so DuckDB's zone maps skip every row group outside the range: the
 /// check reads the recent rows, whatever the table holds, and keeps no state.</item>
 /// <item>Every other id (random ids from old SDKs and other clients, ids from a clock far off the batch's): the
@@ -20,7 +20,8 @@ namespace Candor.Storage.DuckDb;
 /// </list>
 /// The writer is single (the write lock), so nothing can be stored between the check and the append; repeats
 /// inside a batch are found in memory first. The state survives restarts because it is the table itself: the
-/// filters are rebuilt from <c>events</c> on first use.</summary>
+/// filters are rebuilt from <c>event_rows</c> on first use. The checks read <c>event_rows</c>, not the
+/// <c>events</c> view: the keys are all they need, and the envelope join would only cost.</summary>
 public sealed partial class DuckDbStore
 {
     /// <summary>How far apart in id time the ids of the range check may be: one hour. Wider ranges read more row
@@ -30,11 +31,11 @@ public sealed partial class DuckDbStore
     /// <summary>The batch's keys, appended before each check and emptied after it.</summary>
     internal const string KeysTableSql = "CREATE OR REPLACE TEMP TABLE candor_keys (idx INTEGER, tenant_id UUID, event_id UUID, ranged BOOLEAN)";
 
-    /// <summary>The range route's check: the keys of the range route joined against the rows of <c>events</c> whose
-    /// event_id lies in the batch's id range ($low, $high). The range is a filter on the scan of <c>events</c>, so the
+    /// <summary>The range route's check: the keys of the range route joined against the rows of <c>event_rows</c> whose
+    /// event_id lies in the batch's id range ($low, $high). The range is a filter on the scan of <c>event_rows</c>, so the
     /// zone maps (min/max of event_id per row group) skip every row group outside it; DuckDbZoneMapTests proves it
     /// with DuckDB's profiler.</summary>
-    internal const string RangeCheckSql = "SELECT DISTINCT k.idx FROM candor_keys k JOIN (SELECT tenant_id, event_id FROM events " +
+    internal const string RangeCheckSql = "SELECT DISTINCT k.idx FROM candor_keys k JOIN (SELECT tenant_id, event_id FROM event_rows " +
         "WHERE event_id BETWEEN $low AND $high) e ON e.tenant_id = k.tenant_id AND e.event_id = k.event_id WHERE k.ranged";
 
     private readonly KeyFilters _filters = new();
@@ -96,7 +97,7 @@ public sealed partial class DuckDbStore
                 {
                     var from = lookUps.Min(i => events[i].Time);
                     var to = lookUps.Max(i => events[i].Time);
-                    Collect(found, "SELECT DISTINCT k.idx FROM candor_keys k JOIN (SELECT tenant_id, event_id FROM events " +
+                    Collect(found, "SELECT DISTINCT k.idx FROM candor_keys k JOIN (SELECT tenant_id, event_id FROM event_rows " +
                         "WHERE time BETWEEN $from AND $to) e ON e.tenant_id = k.tenant_id AND e.event_id = k.event_id WHERE NOT k.ranged",
                         ("from", Utc(from)), ("to", Utc(to)));
                 }
@@ -195,13 +196,13 @@ public sealed partial class DuckDbStore
         var from = KeyFilters.DayStart(day);
         var to = from.AddDays(1);
         long rows;
-        using (var count = Command(_writer, "SELECT count(*) FROM events WHERE time >= $from AND time < $to", ("from", from), ("to", to)))
+        using (var count = Command(_writer, "SELECT count(*) FROM event_rows WHERE time >= $from AND time < $to", ("from", from), ("to", to)))
         {
             rows = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var filter = _filters.Start(day, rows);
-        using var command = Command(_writer, "SELECT tenant_id, event_id FROM events WHERE time >= $from AND time < $to", ("from", from), ("to", to));
+        using var command = Command(_writer, "SELECT tenant_id, event_id FROM event_rows WHERE time >= $from AND time < $to", ("from", from), ("to", to));
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -54,11 +54,12 @@ public sealed partial class DuckDbStore
 
             if (fresh.Count > 0)
             {
-                using (var appender = _writer.CreateAppender("events"))
+                var envelopes = EnvelopeIds(events, fresh);
+                using (var appender = _writer.CreateAppender("event_rows"))
                 {
-                    foreach (var index in fresh)
+                    for (var i = 0; i < fresh.Count; i++)
                     {
-                        AppendRow(appender, events[index]);
+                        AppendRow(appender, events[fresh[i]], envelopes[i]);
                     }
                 }
 
@@ -72,10 +73,16 @@ public sealed partial class DuckDbStore
             committing = true;
             Execute(_writer, "COMMIT");
         }
-        catch when (!committing)
+        catch
         {
-            // Nothing of this call may stay. (A failed COMMIT has already ended the transaction.)
-            Rollback();
+            // Nothing of this call may stay, not even the envelope tuples it added to the map. (A failed COMMIT has
+            // already ended the transaction.)
+            ForgetEnvelopes();
+            if (!committing)
+            {
+                Rollback();
+            }
+
             throw;
         }
 
@@ -98,23 +105,18 @@ public sealed partial class DuckDbStore
         }
     }
 
-    private static void AppendRow(DuckDBAppender appender, StoredEvent e) =>
+    /// <summary>One row of <c>event_rows</c>: the event without its envelope's strings, which its envelope id stands for
+    /// (migration 0011).</summary>
+    private static void AppendRow(DuckDBAppender appender, StoredEvent e, int envelopeId) =>
         appender.CreateRow()
             .AppendValue(e.TenantId)
             .AppendValue(e.EventId)
             .AppendValue(e.Name)
             .AppendValue(e.Level.ToWire())
             .AppendValue(e.Category.ToWire())
-            .AppendValue(e.Product)
-            .AppendValue(e.AppVersion)
-            .AppendValue(e.Sdk)
+            .AppendValue(envelopeId)
             .AppendValue(e.SessionId)
             .AppendValue(e.DeviceId)
-            .AppendValue(e.DeviceClass)
-            .AppendValue(e.Os)
-            .AppendValue(e.OsVersion)
-            .AppendValue(e.Arch)
-            .AppendValue(e.Locale)
             .AppendValue(e.Seq)
             .AppendValue(Utc(e.Time))
             .AppendValue(Utc(e.ReceivedAt))
@@ -185,11 +187,13 @@ public sealed partial class DuckDbStore
     /// <inheritdoc />
     public Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,
         CancellationToken cancellationToken = default) =>
-        WriteAsync(() => eventName is null
-            ? DeleteEventsWithFacts(e => $"{e}.tenant_id = $tenant AND {e}.received_at < $cutoff",
-                [("tenant", tenantId), ("cutoff", Utc(cutoff))])
-            : DeleteEventsWithFacts(e => $"{e}.tenant_id = $tenant AND {e}.received_at < $cutoff AND {e}.name = $name",
-                [("tenant", tenantId), ("cutoff", Utc(cutoff)), ("name", eventName)]), cancellationToken);
+        WriteAsync(() =>
+        {
+            // Every column here is in event_rows too: one condition serves the view and the table.
+            string Where(string e) => $"{e}.tenant_id = $tenant AND {e}.received_at < $cutoff" + (eventName is null ? "" : $" AND {e}.name = $name");
+            return DeleteEventsWithFacts(tenantId, Where, Where,
+                [("tenant", tenantId), ("cutoff", Utc(cutoff)), ("name", eventName)]);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountAsync(Guid tenantId, DataLevel? level = null, DataCategory? category = null,

@@ -66,8 +66,11 @@ public sealed partial class DuckDbStore
             foreach (var table in TenantKeyedTables.All)
             {
                 // Derived and per-tenant tables go too: offboarding leaves nothing of the tenant but its audit log.
-                removed[table] = Execute(_writer, $"DELETE FROM {table} WHERE tenant_id = $id", ("id", tenantId));
+                removed[table] = Execute(_writer, $"DELETE FROM {RowsTable(table)} WHERE tenant_id = $id", ("id", tenantId));
             }
+
+            Execute(_writer, "DELETE FROM event_envelopes WHERE tenant_id = $id", ("id", tenantId));
+            ForgetEnvelopes();
 
             var (events, credentials, policies) = (removed["events"], removed["credentials"], removed["policies"]);
             InsertAudit(Offboarding.Record(tenantId, tenant, events, credentials, policies, _time.GetUtcNow()));

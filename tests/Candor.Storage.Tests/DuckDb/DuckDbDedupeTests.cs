@@ -225,43 +225,6 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Migration_0010_keeps_every_row_and_drops_the_primary_key()
-    {
-        // A store as it was before 0010: events with its primary key, holding rows, 0010 not applied.
-        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
-        var events = TestEvents.Many(tenant, device, 300);
-        var path = _store.FilePath;
-        await _store.DisposeAsync();
-        using (var connection = new DuckDBConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            Run(connection, "DROP TABLE events");
-            Run(connection, OldEventsTable);
-            Run(connection, "DELETE FROM schema_migrations WHERE version = 10");
-        }
-
-        _store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = _folder.Path });
-        await _store.AppendAsync(events);
-        await _store.DisposeAsync();
-        using (var connection = new DuckDBConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'"));
-        }
-
-        _store = await OpenAsync();
-
-        TestEvents.AssertSame(events, await _store.ReadAll(tenant, device));
-        Assert.Equal(300, (await _store.AppendAsync(events)).DuplicateIndexes.Count);
-        using (var connection = new DuckDBConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'"));
-            Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM schema_migrations WHERE version = 10"));
-        }
-    }
-
-    [Fact]
     public void Split_block_bloom_filter_has_no_false_negatives_and_about_a_tenth_of_a_percent_false_positives()
     {
         var filters = new KeyFilters();
@@ -279,23 +242,6 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private const string OldEventsTable = """
-        CREATE TABLE events (
-            tenant_id UUID NOT NULL, event_id UUID NOT NULL, name VARCHAR NOT NULL, level VARCHAR NOT NULL,
-            category VARCHAR NOT NULL, product VARCHAR NOT NULL, app_version VARCHAR NOT NULL, sdk VARCHAR NOT NULL,
-            session_id UUID NOT NULL, device_id UUID NOT NULL, device_class VARCHAR NOT NULL, os VARCHAR NOT NULL,
-            os_version VARCHAR NOT NULL, arch VARCHAR NOT NULL, locale VARCHAR NOT NULL, seq BIGINT NOT NULL,
-            time TIMESTAMP NOT NULL, received_at TIMESTAMP NOT NULL, data VARCHAR NOT NULL,
-            PRIMARY KEY (tenant_id, event_id))
-        """;
-
-    private static void Run(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     private static object? Scalar(DuckDBConnection connection, string sql)

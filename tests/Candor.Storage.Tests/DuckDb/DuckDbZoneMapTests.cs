@@ -8,7 +8,7 @@ namespace Candor.Storage.Tests.DuckDb;
 /// <summary>The time-ordered duplicate check reads a pruned id range, not the whole table (docs/operations.md,
 /// "DuckDB: duplicate check"): a real DuckDB file filled with version 7 ids in arrival order, the
 /// store's own check statement (<see cref="DuckDbStore.RangeCheckSql"/>) run with DuckDB's profiler, and the rows
-/// its scan of <c>events</c> read (<c>operator_rows_scanned</c> of the TABLE_SCAN) compared for a batch of recent
+/// its scan of <c>event_rows</c> read (<c>operator_rows_scanned</c> of the TABLE_SCAN) compared for a batch of recent
 /// ids and for a batch whose ids span the whole table.</summary>
 public sealed class DuckDbZoneMapTests : IDisposable
 {
@@ -86,12 +86,13 @@ public sealed class DuckDbZoneMapTests : IDisposable
         using (var fill = db.CreateCommand())
         {
             fill.CommandText = $$"""
-                INSERT INTO events
+                INSERT INTO event_envelopes VALUES (1, $tenant, 'd365.field-service', '9.3.2411.1', 'candor-dotnet/1.0.0', 'mobile',
+                                                    'Android', '14', 'arm64', 'en-GB');
+                INSERT INTO event_rows
                 SELECT $tenant,
                        (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-7' || substr(gen_random_uuid()::VARCHAR, 16))::UUID,
-                       'fieldservice.sync.completed', 'required', 'product_and_service_performance', 'd365.field-service',
-                       '9.3.2411.1', 'candor-dotnet/1.0.0', gen_random_uuid(), $device, 'mobile', 'Android', '14', 'arm64',
-                       'en-GB', i, epoch_ms(ms), epoch_ms(ms), '{"durationMs":1840,"recordCount":312,"result":"success"}'
+                       'fieldservice.sync.completed', 'required', 'product_and_service_performance', 1, gen_random_uuid(), $device,
+                       i, epoch_ms(ms), epoch_ms(ms), '{"durationMs":1840,"recordCount":312,"result":"success"}'
                 FROM (SELECT i, ms, lpad(to_hex(ms), 12, '0') AS h
                       FROM (SELECT i, $start + CAST(floor(i * $step) AS BIGINT) AS ms FROM range({{Rows}}) r(i)))
                 ORDER BY i
@@ -107,7 +108,7 @@ public sealed class DuckDbZoneMapTests : IDisposable
     }
 
     /// <summary>Runs the store's range check for <paramref name="ids"/> (all stored) with DuckDB's JSON profiler and
-    /// returns the rows the scan of <c>events</c> read and the duplicates the check found.</summary>
+    /// returns the rows the scan of <c>event_rows</c> read and the duplicates the check found.</summary>
     private (long Scanned, int Found) ProfileCheck(DuckDBConnection db, Guid tenant, List<Guid> ids)
     {
         Run(db, DuckDbStore.KeysTableSql);
@@ -151,9 +152,9 @@ public sealed class DuckDbZoneMapTests : IDisposable
 
         using var json = JsonDocument.Parse(File.ReadAllText(profile));
         var scans = Operators(json.RootElement)
-            .Where(o => o.GetProperty("operator_type").GetString() == "TABLE_SCAN" && Names(o, "events"))
+            .Where(o => o.GetProperty("operator_type").GetString() == "TABLE_SCAN" && Names(o, "event_rows"))
             .ToList();
-        Assert.True(scans.Count == 1, "expected one scan of events in the profile: " + File.ReadAllText(profile));
+        Assert.True(scans.Count == 1, "expected one scan of event_rows in the profile: " + File.ReadAllText(profile));
         return (scans[0].GetProperty("operator_rows_scanned").GetInt64(), found);
     }
 
