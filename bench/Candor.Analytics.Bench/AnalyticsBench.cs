@@ -228,6 +228,9 @@ internal static class AnalyticsBench
         var projector = new AnalyticsProjector(store);
         var arrivals = (await store.QueryAsync(new SqlStatement(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'analytics_arrivals'"), cancellationToken))[0][0] is long n && n > 0;
+        // Stores before the store's migration 0011 keep events as one table (an older projector's bench copies into it).
+        var envelopes = (await store.QueryAsync(new SqlStatement(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_rows'"), cancellationToken))[0][0] is long r && r > 0;
 
         // Anything a previous bench run left unprojected is projected first, so the rounds below cover only the copies;
         // when there was something, its time is printed too (a store whose last appends were never projected times the
@@ -252,13 +255,22 @@ internal static class AnalyticsBench
             var before = (await store.QueryAsync(new SqlStatement("SELECT max(received_at) FROM events"), cancellationToken))[0][0];
             List<SqlStatement> copy =
             [
-                new("""
+                envelopes ? new("""
                 INSERT INTO event_rows
                 SELECT tenant_id, uuid(), name, level, category, envelope_id, session_id, device_id, seq, time + (m.newest - m.oldest + INTERVAL 1 SECOND),
                        m.newest + INTERVAL 1 SECOND + to_microseconds(CAST(60000000 * row_number() OVER (ORDER BY e.received_at) / $1 AS BIGINT)), data
                 FROM (SELECT * FROM event_rows ORDER BY received_at DESC LIMIT $1) e,
                      (SELECT max(received_at) AS newest, min(received_at) AS oldest
                       FROM (SELECT received_at FROM event_rows ORDER BY received_at DESC LIMIT $1)) m
+                ORDER BY e.received_at
+                """, count) : new("""
+                INSERT INTO events
+                SELECT tenant_id, uuid(), name, level, category, product, app_version, sdk, session_id, device_id, device_class, os,
+                       os_version, arch, locale, seq, time + (m.newest - m.oldest + INTERVAL 1 SECOND),
+                       m.newest + INTERVAL 1 SECOND + to_microseconds(CAST(60000000 * row_number() OVER (ORDER BY e.received_at) / $1 AS BIGINT)), data
+                FROM (SELECT * FROM events ORDER BY received_at DESC LIMIT $1) e,
+                     (SELECT max(received_at) AS newest, min(received_at) AS oldest
+                      FROM (SELECT received_at FROM events ORDER BY received_at DESC LIMIT $1)) m
                 ORDER BY e.received_at
                 """, count),
             ];
