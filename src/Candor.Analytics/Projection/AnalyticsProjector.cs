@@ -105,9 +105,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
         // twins are looked for a TwinMargin either side of the part ($3, $4), within the window. The fact check stays
         // a hash anti-join on each branch (a correlated NOT EXISTS there became delim joins that cost DuckDB more than
         // the scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining
-        // the extraction into the filter a second time). Inserted sorted by (tenant, product, operation, version):
-        // each batch then lies in row groups whose min/max on those columns let DuckDB skip everything but the pairs a
-        // regression test compares.
+        // the extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
         ("analytics_durations", """
         INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
@@ -131,7 +129,6 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
                                   AND o.tenant_id = e.tenant_id AND o.session_id = e.session_id AND o.time = e.time)
               OFFSET 0) d
         WHERE ms IS NOT NULL
-        ORDER BY 1, 4, 8, 5
         """),
         ("analytics_commands", """
         INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at)
@@ -148,6 +145,18 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
         """),
     ];
 
+    /// <summary>Durations of a part of at least <see cref="SortedPartEvents"/> events are inserted sorted by (tenant,
+    /// product, operation, version): they fill row groups of their own whose min/max on those columns let DuckDB skip
+    /// everything but the pairs a regression test compares (the first projection of a store, a backlog).</summary>
+    private const string DurationsOrder = "\nORDER BY 1, 4, 8, 5";
+
+    /// <summary>From how many events a part's durations are sorted: about two of DuckDB's row groups (122,880 rows) of
+    /// durations, which are about half the events. The durations of a smaller part (a collector's round at an ordinary
+    /// rate) share a row group with other rounds' facts, whose min/max then span every operation in any order, and
+    /// sorting them cost about a quarter of the step (the select alone: 44 against 68 ms of CPU over 100,000 new
+    /// events).</summary>
+    public const long SortedPartEvents = 250_000;
+
     /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (<c>arrivals</c>, what to
     /// read; one activity per fact table, named after it; then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
     /// or a benchmark's listener. Without a listener no activity is created.</summary>
@@ -162,7 +171,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
         try
         {
             List<(DateTime From, DateTime To)> windows;
-            List<(DateTime From, DateTime To, DateTime Lower, DateTime Upper)> parts = [];
+            List<(DateTime From, DateTime To, DateTime Lower, DateTime Upper, long Events)> parts = [];
             DateTime newest;
             List<long> consumed;
             using (Tracing.StartActivity("arrivals"))
@@ -200,7 +209,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
                 windows = Merge(ranges);
                 foreach (var (from, to) in windows)
                 {
-                    parts.AddRange((await PartsAsync(from, to, cancellationToken).ConfigureAwait(false)).Select(p => (from, to, p.Lower, p.Upper)));
+                    parts.AddRange((await PartsAsync(from, to, cancellationToken).ConfigureAwait(false)).Select(p => (from, to, p.Lower, p.Upper, p.Events)));
                 }
             }
 
@@ -216,10 +225,11 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
             foreach (var (table, sql) in FactInserts)
             {
                 using var step = Tracing.StartActivity(table);
-                foreach (var (from, to, lower, upper) in parts)
+                foreach (var (from, to, lower, upper, events) in parts)
                 {
                     var split = upper - SplitLag;
                     var durations = table == "analytics_durations";
+                    var text = durations && events >= SortedPartEvents ? sql + DurationsOrder : sql;
                     foreach (var (a, b) in durations && upper == to && split > lower ? [(lower, split), (split, upper)] : new[] { (lower, upper) })
                     {
                         // The operation twin of a duration is looked for a TwinMargin either side of the statement's range,
@@ -228,7 +238,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
                         IReadOnlyList<object?> parameters = durations
                             ? [a, b, a - TwinMargin, b + TwinMargin < to ? b + TwinMargin : to]
                             : [a, b];
-                        added += (await store.ExecuteAsync([store.Statement(sql, parameters)], cancellationToken).ConfigureAwait(false))[0];
+                        added += (await store.ExecuteAsync([store.Statement(text, parameters)], cancellationToken).ConfigureAwait(false))[0];
                     }
                 }
             }
@@ -266,13 +276,13 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
     /// taken from the events received per minute, and per second in a minute that alone holds more than the bound.
     /// Each end is the newest received_at of its minute or second, so a range never splits an upload, and the last
     /// range ends at <paramref name="to"/>.</summary>
-    internal async Task<List<(DateTime Lower, DateTime Upper)>> PartsAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
+    internal async Task<List<(DateTime Lower, DateTime Upper, long Events)>> PartsAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         var count = Cell.Long((await store.QueryAsync(store.Statement(
             "SELECT count(*) FROM events WHERE received_at > $1 AND received_at <= $2", from, to), cancellationToken).ConfigureAwait(false))[0][0]);
         if (count <= maxPartEvents)
         {
-            return [(from, to)];
+            return [(from, to, count)];
         }
 
         var buckets = new List<(DateTime Last, long Events)>();
@@ -283,7 +293,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
             previous = last;
         }
 
-        var parts = new List<(DateTime Lower, DateTime Upper)>();
+        var parts = new List<(DateTime Lower, DateTime Upper, long Events)>();
         var lower = from;
         var end = from;
         long inPart = 0;
@@ -291,7 +301,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
         {
             if (inPart > 0 && inPart + events > maxPartEvents)
             {
-                parts.Add((lower, end));
+                parts.Add((lower, end, inPart));
                 (lower, inPart) = (end, 0);
             }
 
@@ -299,7 +309,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
             end = last;
         }
 
-        parts.Add((lower, to));
+        parts.Add((lower, to, inPart));
         return parts;
     }
 
