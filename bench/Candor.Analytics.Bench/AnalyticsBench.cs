@@ -162,6 +162,25 @@ internal static class AnalyticsBench
         return await TimeQueriesAsync(o, store, tenant, lastDay, repeat, cancellationToken);
     }
 
+    /// <summary>Restarts the process's peak resident set (Linux: writing 5 to /proc/self/clear_refs), so that
+    /// <see cref="PeakRss"/> reads the peak of what ran since: a projector run's memory (issue 11 bounds the collector's
+    /// peak), apart from what loading the store or copying events took. Elsewhere a no-op.</summary>
+    private static void ResetPeakRss()
+    {
+        if (File.Exists("/proc/self/clear_refs"))
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+    }
+
+    /// <summary>" peak RSS N MiB" since <see cref="ResetPeakRss"/> (VmHWM), or nothing where /proc is missing.</summary>
+    private static string PeakRss()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $", peak RSS {long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024} MiB");
+    }
+
     /// <summary>The CPU time (user and system, all threads, DuckDB's included) the process has used: on a shared machine
     /// the projector's cost is read from this, not from the wall clock.</summary>
     private static TimeSpan ProcessCpu()
@@ -236,15 +255,17 @@ internal static class AnalyticsBench
         // when there was something, its time is printed too (a store whose last appends were never projected times the
         // incremental run after a bulk projection, as a fresh run's does).
         using var steps = new ProjectorSteps();
+        ResetPeakRss();
         var catchUpWall = Stopwatch.StartNew();
         var catchUpCpu = ProcessCpu();
         var caughtUp = await projector.RunAsync(cancellationToken);
         catchUpCpu = ProcessCpu() - catchUpCpu;
         var catchUpSteps = steps.TakeSummary();
+        var catchUpPeak = PeakRss();
         if (caughtUp > 0)
         {
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Catch-up run over what the store left unprojected: {caughtUp} facts in {catchUpWall.Elapsed.TotalMilliseconds:F0} ms wall, CPU {catchUpCpu.TotalMilliseconds:F0} ms ({catchUpSteps})."));
+                $"Catch-up run over what the store left unprojected: {caughtUp} facts in {catchUpWall.Elapsed.TotalMilliseconds:F0} ms wall, CPU {catchUpCpu.TotalMilliseconds:F0} ms{catchUpPeak} ({catchUpSteps})."));
         }
         var walls = new List<double>();
         var cpus = new List<double>();
@@ -283,6 +304,7 @@ internal static class AnalyticsBench
             }
 
             var copied = (await store.ExecuteAsync(copy, cancellationToken))[0];
+            ResetPeakRss();
             var wall = Stopwatch.StartNew();
             var cpu = ProcessCpu();
             var added = await projector.RunAsync(cancellationToken);
@@ -290,7 +312,7 @@ internal static class AnalyticsBench
             walls.Add(wall.Elapsed.TotalMilliseconds);
             cpus.Add(cpu.TotalMilliseconds);
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Round {round}: {copied} new events received over a minute, {stored + copied} stored: {added} facts in {wall.Elapsed.TotalMilliseconds:F0} ms wall = {wall.Elapsed.TotalSeconds * 1e6 / copied:F2} s per million new, CPU {cpu.TotalMilliseconds:F0} ms ({steps.TakeSummary()})."));
+                $"Round {round}: {copied} new events received over a minute, {stored + copied} stored: {added} facts in {wall.Elapsed.TotalMilliseconds:F0} ms wall = {wall.Elapsed.TotalSeconds * 1e6 / copied:F2} s per million new, CPU {cpu.TotalMilliseconds:F0} ms{PeakRss()} ({steps.TakeSummary()})."));
         }
 
         walls.Sort();
@@ -315,9 +337,10 @@ internal static class AnalyticsBench
         await store.QueryAsync(new SqlStatement("CHECKPOINT"), cancellationToken);
         using var steps = new ProjectorSteps();
         var projector = new AnalyticsProjector(store);
+        ResetPeakRss();
         var projecting = Stopwatch.StartNew();
         var projected = await projector.RunAsync(cancellationToken);
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Projector, again from nothing over {events} events: {projected} facts in {projecting.Elapsed.TotalSeconds:F1} s ({steps.TakeSummary()})."));
+            $"Projector, again from nothing over {events} events: {projected} facts in {projecting.Elapsed.TotalSeconds:F1} s{PeakRss()} ({steps.TakeSummary()})."));
     }
 }

@@ -16,18 +16,31 @@ namespace Candor.Analytics.Projection;
 /// the same window (an anti-join that touches only the window, where a primary key on DuckDB cost half the projection
 /// time), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice, or reading a range
 /// again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
-/// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised).</summary>
-internal sealed class AnalyticsProjector(IAnalyticsStore store)
+/// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised). A window of more than
+/// <paramref name="maxPartEvents"/> events (a backlog: the first round of a store, a collector whose rounds fall behind
+/// a fast ingest) is projected in parts of about that many events in order of reception, so that a round's memory is
+/// bounded whatever it has to read (issue 11: the collector's peak); the parts give the same facts as one statement
+/// over the window.</summary>
+internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvents = AnalyticsProjector.MaxPartEvents)
 {
     /// <summary>A duration reported both by a product event and by <c>app.operation.completed</c> (same session, same
     /// instant) counts once; the operation event is looked for this far before the window too, since the two may arrive
     /// in different uploads. Bounded and short: every round reads the operation events of this margin again.</summary>
     public static readonly TimeSpan TwinMargin = TimeSpan.FromMinutes(1);
 
-    /// <summary>Each window's last stretch of this length is written as a separate part: the next round's anti-join reads
-    /// only facts received after its own lower bound, which lies at most a commit's delay before this round's newest
-    /// event, so DuckDB's zone maps on received_at skip every row group of the first part however it was sorted.</summary>
+    /// <summary>The durations of each window's last stretch of this length are written by a statement of their own: the
+    /// next round's anti-join reads only facts received after its own lower bound, which lies at most a commit's delay
+    /// before this round's newest event, so DuckDB's zone maps on received_at skip every row group of the earlier
+    /// durations, which are inserted sorted by operation rather than by reception. The other fact tables are inserted in
+    /// the order they are read (received order), so their row groups are skipped without a split.</summary>
     public static readonly TimeSpan SplitLag = TimeSpan.FromMinutes(2);
+
+    /// <summary>About the most events one statement reads (the default of the constructor's bound): a round over a longer
+    /// backlog projects it in parts of about this many, in order of reception. A part ends where the received_at of one
+    /// minute (or, in a minute of more events, one second) ends, so it never splits an upload (an upload's events share
+    /// one received_at). Far above a collector's round at a steady 5,000 events/s; at 100,000 events/s a one-minute round
+    /// is about a dozen parts.</summary>
+    public const int MaxPartEvents = 500_000;
 
     /// <summary>The most arrival rows one round consumes (one per append, a group commit of the collector being one
     /// append; the rest wait for the next round). Far above what a round meets: a collector committing 1,000 times a
@@ -47,8 +60,9 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>The facts every run inserts; $1 = exclusive lower bound, $2 = inclusive upper bound of received_at. Each
-    /// event's JSON is read once, in the one step whose event names it has.</summary>
+    /// <summary>The facts every run inserts; $1 = exclusive lower bound, $2 = inclusive upper bound of received_at (the
+    /// durations also take $3, $4: where their operation twins are looked for). Each event's JSON is read once, in the
+    /// one step whose event names it has.</summary>
     private static readonly (string Table, string Sql)[] FactInserts =
     [
         ("analytics_sessions", """
@@ -84,28 +98,37 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         // calls, form loads, ...) is an operation named after the event, unless the same session reported an
         // app.operation.completed at the same instant: that is the same measurement described twice (a sync reports
         // fieldservice.sync.completed and the operation "sync"), and counting both would report one slowdown twice.
-        // Session length and hang time are not operations. The JSON is read once per event (the OFFSET 0 keeps both
-        // dialects from inlining the extraction into the filter a second time), and both checks are plain hash joins
-        // (the correlated NOT EXISTS of the other steps became delim joins that cost DuckDB more than the scans).
-        // Inserted sorted by (tenant, product, operation, version): each batch then lies in row groups whose min/max
-        // on those columns let DuckDB skip everything but the pairs a regression test compares.
+        // Session length and hang time are not operations. The operations and the other events are two branches: only
+        // the second needs the twin check, and as a NOT EXISTS of its own both stores turn it into a semi-join driven by
+        // the few product events (DuckDB joins the distinct (tenant, session, time) of those to a scan of the operations,
+        // where a DISTINCT over every operation of the window and the margin cost more than the rest of the step). The
+        // twins are looked for a TwinMargin either side of the part ($3, $4), within the window. The fact check stays
+        // a hash anti-join on each branch (a correlated NOT EXISTS there became delim joins that cost DuckDB more than
+        // the scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining
+        // the extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
         ("analytics_durations", """
         INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
         FROM (SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, {day} AS day,
-                     CASE WHEN e.name = 'app.operation.completed' THEN coalesce({json:operation}, 'unknown') ELSE e.name END AS operation,
-                     {json:durationMs} AS ms, e.received_at
+                     coalesce({json:operation}, 'unknown') AS operation, {json:durationMs} AS ms, e.received_at
               FROM events e
               LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
                 ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
-              LEFT JOIN (SELECT DISTINCT tenant_id AS op_tenant, session_id AS op_session, time AS op_time FROM events
-                         WHERE received_at > $3 AND received_at <= $2 AND name = 'app.operation.completed') o
-                ON o.op_tenant = e.tenant_id AND o.op_session = e.session_id AND o.op_time = e.time
-              WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name NOT IN ('app.session.ended', 'app.hang.detected') AND {has:durationMs}
-                AND f.fact_event IS NULL AND (e.name = 'app.operation.completed' OR o.op_session IS NULL)
+              WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name = 'app.operation.completed' AND {has:durationMs}
+                AND f.fact_event IS NULL
+              UNION ALL
+              SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, {day} AS day,
+                     e.name AS operation, {json:durationMs} AS ms, e.received_at
+              FROM events e
+              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
+                ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
+              WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name NOT IN ('app.operation.completed', 'app.session.ended', 'app.hang.detected')
+                AND {has:durationMs} AND f.fact_event IS NULL
+                AND NOT EXISTS (SELECT 1 FROM events o
+                                WHERE o.received_at > $3 AND o.received_at <= $4 AND o.name = 'app.operation.completed'
+                                  AND o.tenant_id = e.tenant_id AND o.session_id = e.session_id AND o.time = e.time)
               OFFSET 0) d
         WHERE ms IS NOT NULL
-        ORDER BY 1, 4, 8, 5
         """),
         ("analytics_commands", """
         INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at)
@@ -122,6 +145,18 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         """),
     ];
 
+    /// <summary>Durations of a part of at least <see cref="SortedPartEvents"/> events are inserted sorted by (tenant,
+    /// product, operation, version): they fill row groups of their own whose min/max on those columns let DuckDB skip
+    /// everything but the pairs a regression test compares (the first projection of a store, a backlog).</summary>
+    private const string DurationsOrder = "\nORDER BY 1, 4, 8, 5";
+
+    /// <summary>From how many events a part's durations are sorted: about two of DuckDB's row groups (122,880 rows) of
+    /// durations, which are about half the events. The durations of a smaller part (a collector's round at an ordinary
+    /// rate) share a row group with other rounds' facts, whose min/max then span every operation in any order, and
+    /// sorting them cost about a quarter of the step (the select alone: 44 against 68 ms of CPU over 100,000 new
+    /// events).</summary>
+    public const long SortedPartEvents = 250_000;
+
     /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (<c>arrivals</c>, what to
     /// read; one activity per fact table, named after it; then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
     /// or a benchmark's listener. Without a listener no activity is created.</summary>
@@ -136,6 +171,7 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
         try
         {
             List<(DateTime From, DateTime To)> windows;
+            List<(DateTime From, DateTime To, DateTime Lower, DateTime Upper, long Events)> parts = [];
             DateTime newest;
             List<long> consumed;
             using (Tracing.StartActivity("arrivals"))
@@ -171,6 +207,10 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
                 }
 
                 windows = Merge(ranges);
+                foreach (var (from, to) in windows)
+                {
+                    parts.AddRange((await PartsAsync(from, to, cancellationToken).ConfigureAwait(false)).Select(p => (from, to, p.Lower, p.Upper, p.Events)));
+                }
             }
 
             if (windows.Count == 0)
@@ -185,15 +225,20 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
             foreach (var (table, sql) in FactInserts)
             {
                 using var step = Tracing.StartActivity(table);
-                foreach (var (from, to) in windows)
+                foreach (var (from, to, lower, upper, events) in parts)
                 {
-                    var split = to - SplitLag;
-                    foreach (var (lower, upper) in split > from ? [(from, split), (split, to)] : new[] { (from, to) })
+                    var split = upper - SplitLag;
+                    var durations = table == "analytics_durations";
+                    var text = durations && events >= SortedPartEvents ? sql + DurationsOrder : sql;
+                    foreach (var (a, b) in durations && upper == to && split > lower ? [(lower, split), (split, upper)] : new[] { (lower, upper) })
                     {
-                        IReadOnlyList<object?> parameters = sql.Contains("$3", StringComparison.Ordinal)
-                            ? [lower, upper, lower - TwinMargin]
-                            : [lower, upper];
-                        added += (await store.ExecuteAsync([store.Statement(sql, parameters)], cancellationToken).ConfigureAwait(false))[0];
+                        // The operation twin of a duration is looked for a TwinMargin either side of the statement's range,
+                        // within the window (a range that ends inside the window would otherwise miss a twin received
+                        // just after it, which one statement over the whole window finds).
+                        IReadOnlyList<object?> parameters = durations
+                            ? [a, b, a - TwinMargin, b + TwinMargin < to ? b + TwinMargin : to]
+                            : [a, b];
+                        added += (await store.ExecuteAsync([store.Statement(text, parameters)], cancellationToken).ConfigureAwait(false))[0];
                     }
                 }
             }
@@ -225,6 +270,63 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
             _gate.Release();
         }
     }
+
+    /// <summary>The window (from, to] as consecutive ranges (lower, upper] of at most about the bound's events each: one
+    /// range when the window holds no more (a collector's round; one count over the window's received_at), else ends
+    /// taken from the events received per minute, and per second in a minute that alone holds more than the bound.
+    /// Each end is the newest received_at of its minute or second, so a range never splits an upload, and the last
+    /// range ends at <paramref name="to"/>.</summary>
+    internal async Task<List<(DateTime Lower, DateTime Upper, long Events)>> PartsAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var count = Cell.Long((await store.QueryAsync(store.Statement(
+            "SELECT count(*) FROM events WHERE received_at > $1 AND received_at <= $2", from, to), cancellationToken).ConfigureAwait(false))[0][0]);
+        if (count <= maxPartEvents)
+        {
+            return [(from, to, count)];
+        }
+
+        var buckets = new List<(DateTime Last, long Events)>();
+        var previous = from;
+        foreach (var (last, events) in await BucketsAsync("minute", from, to, cancellationToken).ConfigureAwait(false))
+        {
+            buckets.AddRange(events > maxPartEvents ? await BucketsAsync("second", previous, last, cancellationToken).ConfigureAwait(false) : [(last, events)]);
+            previous = last;
+        }
+
+        var parts = new List<(DateTime Lower, DateTime Upper, long Events)>();
+        var lower = from;
+        var end = from;
+        long inPart = 0;
+        foreach (var (last, events) in buckets)
+        {
+            if (inPart > 0 && inPart + events > maxPartEvents)
+            {
+                parts.Add((lower, end, inPart));
+                (lower, inPart) = (end, 0);
+            }
+
+            inPart += events;
+            end = last;
+        }
+
+        parts.Add((lower, to, inPart));
+        return parts;
+    }
+
+    /// <summary>The newest received_at and the number of events of each minute or second of (from, to] with events, in
+    /// order. A minute of a month's backlog is one row of 43,200; DuckDB and PostgreSQL spell date_trunc alike.</summary>
+    private async Task<List<(DateTime Last, long Events)>> BucketsAsync(string unit, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var rows = await store.QueryAsync(store.Statement(
+            $"SELECT max(received_at), count(*) FROM events WHERE received_at > $1 AND received_at <= $2 GROUP BY date_trunc('{unit}', received_at) ORDER BY 1",
+            from, to), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => (Cell.Time(r[0])!.Value, Cell.Long(r[1])))];
+    }
+
+    /// <summary>A VALUES list of <paramref name="rows"/> rows of <paramref name="columns"/> positional parameters each,
+    /// numbered from <paramref name="offset"/> + 1: <c>($1, $2), ($3, $4)</c>.</summary>
+    private static string Rows(int rows, int columns, int offset) => string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+        "(" + string.Join(", ", Enumerable.Range(1, columns).Select(c => "$" + (offset + (r * columns) + c).ToString(CultureInfo.InvariantCulture))) + ")"));
 
     /// <summary>The ranges as disjoint windows in order: overlapping ranges (the appends of a steady ingest overlap by the
     /// seconds between acceptance and commit) and ranges less than <see cref="MergeGap"/> apart become one, and beyond
@@ -268,19 +370,31 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store)
             return;
         }
 
-        var statements = new List<SqlStatement>();
-        foreach (var row in pending)
+        // Two statements per 1,000 groups rather than two per group: each statement of a transaction costs DuckDB a
+        // scan of the round's crashes, and a round of a large fleet meets dozens of groups. Signatures that normalise to
+        // the same fingerprint are inserted once (the first, as one insert per group did).
+        var computed = pending.Select(row =>
         {
-            var tenant = (Guid)row[0]!;
             var type = Cell.Text(row[1]);
             var signature = Cell.Text(row[2]);
             var (fingerprint, frames) = CrashFingerprint.Compute(type, signature);
+            return (Tenant: (Guid)row[0]!, Type: type, Signature: signature, Fingerprint: fingerprint, Frames: frames);
+        }).ToList();
+        var statements = new List<SqlStatement>();
+        foreach (var chunk in computed.DistinctBy(c => (c.Tenant, c.Fingerprint)).Chunk(1000))
+        {
             statements.Add(store.Statement(
-                "INSERT INTO analytics_fingerprints (tenant_id, fingerprint, exception_type, frames) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                tenant, fingerprint, type, frames));
+                "INSERT INTO analytics_fingerprints (tenant_id, fingerprint, exception_type, frames) VALUES " + Rows(chunk.Length, 4, 0) + " ON CONFLICT DO NOTHING",
+                [.. chunk.SelectMany(c => new object?[] { c.Tenant, c.Fingerprint, c.Type, c.Frames })]));
+        }
+
+        foreach (var chunk in computed.Chunk(1000))
+        {
             statements.Add(store.Statement(
-                "UPDATE analytics_crashes SET fingerprint = $1 WHERE received_at > $5 AND tenant_id = $2 AND exception_type = $3 AND stack_signature = $4 AND fingerprint IS NULL",
-                fingerprint, tenant, type, signature, since));
+                "UPDATE analytics_crashes SET fingerprint = v.v_fingerprint FROM (VALUES " + Rows(chunk.Length, 4, 1) +
+                ") AS v (v_tenant, v_type, v_signature, v_fingerprint) WHERE analytics_crashes.received_at > $1 AND analytics_crashes.tenant_id = v.v_tenant " +
+                "AND analytics_crashes.exception_type = v.v_type AND analytics_crashes.stack_signature = v.v_signature AND analytics_crashes.fingerprint IS NULL",
+                [since, .. chunk.SelectMany(c => new object?[] { c.Tenant, c.Type, c.Signature, c.Fingerprint })]));
         }
 
         await store.ExecuteAsync(statements, cancellationToken).ConfigureAwait(false);
