@@ -25,6 +25,8 @@ using Npgsql;
 //            and into PostgreSQL, each a child process whose peak working set is read from /proc; one table.
 //   stages   [--events N]       what each stage costs per event, on one thread
 //   inproc   [--events N] [--concurrency C]   parse, validate and append with the group commit, no HTTP
+//   reader   [--events N]       the BatchReader alone (parse, validate, PII scan, row mapping) over the decompressed
+//            batches, five passes on one thread after a warm-up; the fastest pass, for before/after comparisons
 //   dedupe   --stored N [--ids v7|v4] [--commit 10000] [--slices 10] [--memory-mib 512] [--days 10] [--checkpoint-mib 64] [--threads N]
 //            the DuckDB store alone filled to N events: append rate and duplicate-check cost per slice (DedupeScale.cs)
 //   scale    --candor PATH/candor.dll [--store duckdb|postgres] [--postgres CONNSTRING] [--events N] [--ids v7|v4] [--slice N]
@@ -53,6 +55,7 @@ var catalog = LoadCatalog(settings.CatalogFolder);
 return mode switch
 {
     "stages" => await Stages.RunAsync(catalog, settings),
+    "reader" => Stages.Reader(catalog, settings),
     "inproc" => await InProcess.RunAsync(catalog, settings),
     "compare" => await Compare.RunAsync(catalog, settings),
     _ => Fail($"unknown mode '{mode}' (compare, stages, inproc, dedupe)"),
@@ -179,6 +182,46 @@ internal static class Stages
     {
         var batches = settings.Prepare(catalog, new Uri("http://127.0.0.1/"), "unused");
         Console.WriteLine(Measure(catalog, batches, await DuckDbAppendAsync(catalog, batches)));
+        return 0;
+    }
+
+    /// <summary>The reader alone, five timed passes after two warm-up passes; prints the fastest and the slowest.</summary>
+    public static int Reader(CompiledCatalog catalog, Settings settings)
+    {
+        var batches = settings.Prepare(catalog, new Uri("http://127.0.0.1/"), "unused");
+        var rules = Pipeline.Rules(new CatalogIndex(catalog), Guid.NewGuid());
+        var plain = batches.Select(b =>
+        {
+            var (buffer, length) = Pipeline.Gunzip(b.Body);
+            var copy = buffer.AsSpan(0, length).ToArray();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return copy;
+        }).ToList();
+        long events = batches.Sum(b => (long)b.EventCount);
+        var passes = new List<double>();
+        for (var pass = 0; pass < 7; pass++)
+        {
+            long accepted = 0;
+            var time = Time(() =>
+            {
+                foreach (var p in plain)
+                {
+                    accepted += BatchReader.Read(p, rules).Accepted.Count;
+                }
+            });
+            if (accepted != events)
+            {
+                throw new InvalidOperationException($"{events - accepted} events were not accepted");
+            }
+
+            if (pass >= 2)
+            {
+                passes.Add(time.TotalMicroseconds / events);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"BatchReader, {events:N0} events, one thread: fastest pass {passes.Min():F3} µs/event, slowest {passes.Max():F3}"));
         return 0;
     }
 

@@ -254,7 +254,7 @@ internal sealed partial class BatchReader
         return Guid.TryParseExact(reader.GetString(), "D", out value);
     }
 
-    /// <summary>The current string, taken from <paramref name="cache"/> when its bytes are the cached value's (no
+    /// <summary>The current string, taken from <paramref name="cache"/> when its bytes are a kept value's (no
     /// decoding, no string); false when it is not a string or is longer than <paramref name="maxLength"/>.</summary>
     private static bool TryReadCached(ref Utf8JsonReader reader, CachedEnvelopeString cache, int maxLength, out string? value)
     {
@@ -265,7 +265,7 @@ internal sealed partial class BatchReader
         }
 
         var span = reader.ValueSpan;
-        if (!reader.ValueIsEscaped && cache.Comparable && span.SequenceEqual(cache.Bytes))
+        if (!reader.ValueIsEscaped && cache.TrySelect(span))
         {
             value = cache.Value;
             return true;

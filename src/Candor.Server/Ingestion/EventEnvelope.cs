@@ -119,64 +119,140 @@ internal struct EventEnvelope
     }
 }
 
-/// <summary>The last value of one envelope string in a request, with its PII verdict: the events of a batch come
-/// from few devices and repeat the same SDK, OS and locale, so each value is decoded and scanned once.</summary>
+/// <summary>The recent values of one envelope string in a request, each with its PII verdict, so that each value is
+/// decoded and scanned once per request. A batch from one device (what the SDK sends) repeats one SDK, OS and locale;
+/// a batch that mixes devices (a gateway, the load generator's time-ordered fleet) cycles through a few of each, so
+/// the last <see cref="Capacity"/> distinct values are kept, the oldest replaced first. The properties describe the
+/// value last set or selected. One per property and request; not thread-safe.</summary>
 internal sealed class CachedEnvelopeString
 {
-    private byte[] _bytes = [];
-    private int _length;
+    /// <summary>How many distinct values are kept: enough for the OS versions, locales and app versions a mixed batch
+    /// cycles through, few enough that a miss (a linear scan of length-checked spans) costs little.</summary>
+    internal const int Capacity = 16;
 
-    public string? Value { get; private set; }
+    private readonly Entry[] _entries = new Entry[Capacity];
+    private int _count;
+    private int _next;
+    private Entry _current = new();
+
+    public string? Value => _current.Value;
 
     /// <summary>The UTF-8 bytes the value was decoded from, when <see cref="Comparable"/>.</summary>
-    public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
+    public ReadOnlySpan<byte> Bytes => _current.Bytes;
 
     /// <summary>Whether <see cref="Bytes"/> can stand for the value (they held no JSON escape).</summary>
-    public bool Comparable { get; private set; }
+    public bool Comparable => _current.Comparable;
 
-    public bool Scanned { get; set; }
+    public bool Scanned { get => _current.Scanned; set => _current.Scanned = value; }
 
     /// <summary>Whether the value holds a character <see cref="EnvelopeText"/> refuses (set with the scan).</summary>
-    public bool Forbidden { get; set; }
+    public bool Forbidden { get => _current.Forbidden; set => _current.Forbidden = value; }
 
-    public bool Hit { get; set; }
+    public bool Hit { get => _current.Hit; set => _current.Hit = value; }
 
-    public string? Kind { get; set; }
+    public string? Kind { get => _current.Kind; set => _current.Kind = value; }
 
-    public string? Redacted { get; set; }
+    public string? Redacted { get => _current.Redacted; set => _current.Redacted = value; }
 
-    /// <summary>A value decoded from UTF-8 bytes (the JSON reader compares the next value's bytes with these).</summary>
-    public void Set(ReadOnlySpan<byte> bytes, bool comparable, string value)
+    /// <summary>Makes the kept value decoded from exactly these unescaped UTF-8 bytes the current one; false when
+    /// none was.</summary>
+    public bool TrySelect(ReadOnlySpan<byte> bytes)
     {
-        Comparable = comparable;
-        if (_bytes.Length < bytes.Length)
+        // The current value first: consecutive events of one device repeat it.
+        if (_current.Comparable && bytes.SequenceEqual(_current.Bytes))
         {
-            _bytes = new byte[Math.Max(bytes.Length, 32)];
+            return true;
         }
 
-        bytes.CopyTo(_bytes);
-        _length = bytes.Length;
-        Reset(value);
+        for (var i = 0; i < _count; i++)
+        {
+            var entry = _entries[i];
+            if (entry.Comparable && bytes.SequenceEqual(entry.Bytes))
+            {
+                _current = entry;
+                return true;
+            }
+        }
+
+        return false;
     }
 
-    /// <summary>A value that arrived as a string (a wire format other than JSON); kept unless it changed.</summary>
+    /// <summary>A value decoded from UTF-8 bytes (the JSON reader compares the next values' bytes with these).</summary>
+    public void Set(ReadOnlySpan<byte> bytes, bool comparable, string value) => Take().Set(bytes, comparable, value);
+
+    /// <summary>A value that arrived as a string (a wire format other than JSON); a kept one is reused.</summary>
     public void Set(string value)
     {
-        if (!string.Equals(Value, value, StringComparison.Ordinal))
+        if (string.Equals(_current.Value, value, StringComparison.Ordinal))
         {
-            Comparable = false;
-            _length = 0;
-            Reset(value);
+            return;
         }
+
+        for (var i = 0; i < _count; i++)
+        {
+            if (string.Equals(_entries[i].Value, value, StringComparison.Ordinal))
+            {
+                _current = _entries[i];
+                return;
+            }
+        }
+
+        Take().Set([], comparable: false, value);
     }
 
-    private void Reset(string value)
+    /// <summary>A free entry, or the oldest one, made current.</summary>
+    private Entry Take()
     {
-        Value = value;
-        Scanned = false;
-        Forbidden = false;
-        Hit = false;
-        Kind = null;
-        Redacted = null;
+        if (_count < Capacity)
+        {
+            _current = _entries[_count++] = new Entry();
+        }
+        else
+        {
+            _current = _entries[_next];
+            _next = (_next + 1) % Capacity;
+        }
+
+        return _current;
+    }
+
+    private sealed class Entry
+    {
+        private byte[] _bytes = [];
+        private int _length;
+
+        public string? Value { get; private set; }
+
+        public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
+
+        public bool Comparable { get; private set; }
+
+        public bool Scanned { get; set; }
+
+        public bool Forbidden { get; set; }
+
+        public bool Hit { get; set; }
+
+        public string? Kind { get; set; }
+
+        public string? Redacted { get; set; }
+
+        public void Set(ReadOnlySpan<byte> bytes, bool comparable, string value)
+        {
+            Comparable = comparable;
+            if (_bytes.Length < bytes.Length)
+            {
+                _bytes = new byte[Math.Max(bytes.Length, 32)];
+            }
+
+            bytes.CopyTo(_bytes);
+            _length = bytes.Length;
+            Value = value;
+            Scanned = false;
+            Forbidden = false;
+            Hit = false;
+            Kind = null;
+            Redacted = null;
+        }
     }
 }

@@ -266,6 +266,48 @@ public sealed class BatchReaderTests
         Assert.DoesNotContain("contoso", stored.OsVersion, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Mixed_devices_get_each_their_own_envelope_values_and_verdicts_when_they_cycle_past_the_cache()
+    {
+        // More distinct values than the per-request cache keeps, revisited in turn, with flagged ones among them:
+        // every event must be stored with its own value, its own redaction and its own rejection.
+        var distinct = CachedEnvelopeString.Capacity + 5;
+        var events = new List<JsonObject>();
+        for (var i = 0; i < distinct * 3; i++)
+        {
+            var e = Events.Valid();
+            var device = (JsonObject)e["device"]!;
+            var k = i % distinct;
+            device["osVersion"] = k % 4 == 1 ? $"user{k}@contoso.com" : $"10.0.{k}";
+            device["locale"] = k % 7 == 3 ? "en\u202eGB" : $"en-{k:D2}";
+            events.Add(e);
+        }
+
+        var result = Read(Events.Batch([.. events]));
+
+        Assert.Null(result.Error);
+        var expectedRejected = Enumerable.Range(0, events.Count).Where(i => i % distinct % 7 == 3).ToList();
+        Assert.Equal(expectedRejected, result.Rejected.Select(r => r.Index));
+        Assert.All(result.Rejected, r => Assert.Equal(RejectionCode.InvalidEnvelope, r.Code));
+        Assert.Equal(events.Count - expectedRejected.Count, result.Accepted.Count);
+        for (var a = 0; a < result.Accepted.Count; a++)
+        {
+            var k = result.AcceptedIndexes[a] % distinct;
+            var stored = result.Accepted[a];
+            Assert.Equal($"en-{k:D2}", stored.Locale);
+            if (k % 4 == 1)
+            {
+                Assert.DoesNotContain("contoso", stored.OsVersion, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal($"10.0.{k}", stored.OsVersion);
+            }
+        }
+
+        Assert.Equal(result.Accepted.Count(s => !s.OsVersion.StartsWith("10.0.", StringComparison.Ordinal)), result.Redacted);
+    }
+
     [Theory]
     [InlineData("id", "\"not-a-uuid\"")]
     [InlineData("id", "42")]
