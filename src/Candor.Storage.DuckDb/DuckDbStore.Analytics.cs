@@ -23,10 +23,13 @@ public sealed partial class DuckDbStore : IAnalyticsStore
             }
 
             transaction.Commit();
-            if (statements.Any(s => s.Sql.Contains("event_envelopes", StringComparison.OrdinalIgnoreCase)))
+            if (statements.Any(s => s.Sql.Contains("event_rows", StringComparison.OrdinalIgnoreCase)
+                || s.Sql.Contains("event_envelopes", StringComparison.OrdinalIgnoreCase)))
             {
-                // Written around the append (a bench's bulk load): the writer's map of envelope tuples may be stale.
+                // event_rows or event_envelopes written around the append (a bench's bulk load): what the writer keeps
+                // in memory about them (envelope tuples, duplicate filters) may be stale.
                 ForgetEnvelopes();
+                ForgetDedupeFilters();
             }
 
             return affected;

@@ -6,13 +6,15 @@ using DuckDB.NET.Data;
 namespace Candor.Storage.DuckDb;
 
 /// <summary>Exact deduplication per (tenant_id, event_id) without an index (docs/operations.md, "DuckDB: duplicate
-/// check"). The events (<c>event_rows</c> since migration 0011) have no primary key since migration 0010: a primary key is an in-memory index over every
-/// stored key whose upkeep grows with the table. Each batch is checked by one of two routes, chosen per event:
+/// check"). The events (<c>event_rows</c> since migration 0011) have no primary key since migration 0010: a primary
+/// key is an in-memory index over every stored key whose upkeep grows with the table. Each batch is checked by one of two routes, chosen per event:
 /// <list type="bullet">
-/// <item>Time-ordered (version 7) ids within <see cref="IdRangeWindow"/> of each other, the common case: their keys
-/// go into a temporary table, joined against the <c>event_rows</c> whose event_id lies in the batch's min..max
-/// id range. Rows arrive roughly in id order, so DuckDB's zone maps skip every row group outside the range: the
-/// check reads the recent rows, whatever the table holds, and keeps no state.</item>
+/// <item>Time-ordered (version 7) ids, the common case: first the <see cref="RecentIdFilter"/>, which holds every
+/// stored version 7 key above its floor, answers "certainly new" for nearly every fresh id with no read at all. The
+/// rest (a retry, a false positive, a late upload below the floor), within <see cref="IdRangeWindow"/> of each other:
+/// their keys go into a temporary table, joined against the <c>event_rows</c> whose event_id lies in the batch's
+/// min..max id range. Rows arrive roughly in id order, so DuckDB's zone maps skip every row group outside the range:
+/// the check reads the recent rows, whatever the table holds.</item>
 /// <item>Every other id (random ids from old SDKs and other clients, ids from a clock far off the batch's): the
 /// <see cref="KeyFilters"/> of the day of the event's time answer "certainly new" for nearly all of them; the few
 /// they cannot rule out (a retry, or a false positive) are looked up exactly among the rows whose time lies in
@@ -39,14 +41,25 @@ public sealed partial class DuckDbStore
         "WHERE event_id BETWEEN $low AND $high) e ON e.tenant_id = k.tenant_id AND e.event_id = k.event_id WHERE k.ranged";
 
     private readonly KeyFilters _filters = new();
+    private readonly int _recentIdCapacity;
+    private RecentIdFilter? _recent;
     private bool _keysTableReady;
     private long _checkedRows;
     private long _checkTicks;
     private long _lookedUpRows;
+    private long _recentNewRows;
 
     /// <summary>What the duplicate check has done since the store was opened (for benchmarks and tests).</summary>
     internal DedupeStatistics Dedupe => new(_checkedRows, Stopwatch.GetElapsedTime(0, _checkTicks), _lookedUpRows,
-        _filters.Days, _filters.Keys, _filters.Bytes);
+        _filters.Days, _filters.Keys, _filters.Bytes, _recentNewRows);
+
+    /// <summary>Drops what the duplicate check keeps in memory after anything wrote event_rows around the append (a
+    /// migration, a bulk load through SQL): both kinds of filter are rebuilt from the table when next needed.</summary>
+    private void ForgetDedupeFilters()
+    {
+        _filters.Clear();
+        _recent = null;
+    }
 
     /// <summary>Which of <paramref name="unique"/> are stored already, as their indexes into
     /// <paramref name="events"/>. Runs on the writer inside the append's transaction.</summary>
@@ -54,12 +67,12 @@ public sealed partial class DuckDbStore
     {
         var started = Stopwatch.GetTimestamp();
         var found = new HashSet<int>();
-        var (ranged, lowId, highId) = Ranged(events, unique);
+        var (ranged, certainlyNew, lowId, highId) = Ranged(events, unique, _recent ??= LoadRecent());
         var lookUps = new List<int>();
         var firstKept = KeyFilters.Day(_time.GetUtcNow()) - _windowDays;
         foreach (var index in unique)
         {
-            if (ranged.Contains(index))
+            if (ranged.Contains(index) || certainlyNew.Contains(index))
             {
                 continue;
             }
@@ -110,6 +123,7 @@ public sealed partial class DuckDbStore
 
         _checkedRows += unique.Count;
         _lookedUpRows += lookUps.Count;
+        _recentNewRows += certainlyNew.Count;
         _checkTicks += Stopwatch.GetTimestamp() - started;
         return found;
     }
@@ -122,6 +136,12 @@ public sealed partial class DuckDbStore
         {
             var e = events[index];
             _filters.Add(KeyFilters.Day(e.Time), e.TenantId, e.EventId);
+            var id = BigEndian(e.EventId);
+            if (IsVersion7(id))
+            {
+                // Set by the check of this append, which runs before it on the same writer.
+                _recent!.Add(id, _filters.Hash(e.TenantId, e.EventId));
+            }
         }
 
         _filters.DropBefore(KeyFilters.Day(_time.GetUtcNow()) - _windowDays);
@@ -129,14 +149,24 @@ public sealed partial class DuckDbStore
 
     /// <summary>The events of the range route: the version 7 ids in the densest <see cref="IdRangeWindow"/> of id
     /// time, and the lowest and highest of them in DuckDB's UUID order (the big-endian bytes).</summary>
-    private static (HashSet<int> Ranged, Guid Low, Guid High) Ranged(IReadOnlyList<StoredEvent> events, List<int> unique)
+    private (HashSet<int> Ranged, HashSet<int> CertainlyNew, Guid Low, Guid High) Ranged(IReadOnlyList<StoredEvent> events,
+        List<int> unique, RecentIdFilter recent)
     {
+        var certainlyNew = new HashSet<int>();
         var v7 = new List<(long Ms, int Index)>(unique.Count);
         foreach (var index in unique)
         {
-            var value = BigEndian(events[index].EventId);
-            if ((int)(value >> 76 & 0xF) == 7)
+            var e = events[index];
+            var value = BigEndian(e.EventId);
+            if (IsVersion7(value))
             {
+                if (recent.IsCertainlyNew(value, _filters.Hash(e.TenantId, e.EventId)))
+                {
+                    // A fresh id above the floor that the filter has not seen: nothing to read.
+                    certainlyNew.Add(index);
+                    continue;
+                }
+
                 v7.Add(((long)(ulong)(value >> 80), index));
             }
         }
@@ -144,7 +174,7 @@ public sealed partial class DuckDbStore
         var ranged = new HashSet<int>();
         if (v7.Count == 0)
         {
-            return (ranged, Guid.Empty, Guid.Empty);
+            return (ranged, certainlyNew, Guid.Empty, Guid.Empty);
         }
 
         v7.Sort();
@@ -180,7 +210,19 @@ public sealed partial class DuckDbStore
             }
         }
 
-        return (ranged, lowId, highId);
+        return (ranged, certainlyNew, lowId, highId);
+    }
+
+    private static bool IsVersion7(UInt128 id) => (int)(id >> 76 & 0xF) == 7;
+
+    /// <summary>The recent filter of a store just opened (or written around the append): its floor is the highest
+    /// version 7 id the table holds, so every stored key above it is (trivially) in the empty filter. One scan of the
+    /// event ids, on the first append after the store opens.</summary>
+    private RecentIdFilter LoadRecent()
+    {
+        using var command = Command(_writer, "SELECT max(event_id) FROM event_rows WHERE uuid_extract_version(event_id) = 7");
+        var highest = command.ExecuteScalar();
+        return new RecentIdFilter(highest is Guid id ? BigEndian(id) : UInt128.MinValue, _recentIdCapacity);
     }
 
     private static UInt128 BigEndian(Guid id)
@@ -251,4 +293,6 @@ public sealed partial class DuckDbStore
 /// <param name="FilterDays">Days of event time with a filter in memory.</param>
 /// <param name="FilterKeys">Keys in those filters.</param>
 /// <param name="FilterBytes">The filters' memory.</param>
-internal sealed record DedupeStatistics(long CheckedRows, TimeSpan CheckTime, long LookedUpRows, int FilterDays, long FilterKeys, long FilterBytes);
+/// <param name="RecentNewRows">Time-ordered events the recent filter found certainly new, with no read of the table.</param>
+internal sealed record DedupeStatistics(long CheckedRows, TimeSpan CheckTime, long LookedUpRows, int FilterDays, long FilterKeys, long FilterBytes,
+    long RecentNewRows);

@@ -24,8 +24,9 @@ public sealed partial class DuckDbStore : ICandorStore
     private readonly int _windowDays;
     private bool _disposed;
 
-    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time, int windowDays)
+    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time, int windowDays, int recentIdCapacity)
     {
+        _recentIdCapacity = recentIdCapacity;
         _writer = writer;
         _connectionString = connectionString;
         FilePath = filePath;
@@ -77,7 +78,7 @@ public sealed partial class DuckDbStore : ICandorStore
         }
 
         MakePrivate(path);
-        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider, options.DedupeWindowDays));
+        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider, options.DedupeWindowDays, options.RecentIdCapacity));
     }
 
     /// <summary>The data folder 0700 and the database and its write-ahead log 0600: events are readable by the
@@ -136,8 +137,8 @@ public sealed partial class DuckDbStore : ICandorStore
                 transaction.Commit();
             }
 
-            // A migration may have rebuilt events: the day filters are read from it again when needed.
-            _filters.Clear();
+            // A migration may have rebuilt events: the filters are read from it again when needed.
+            ForgetDedupeFilters();
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }

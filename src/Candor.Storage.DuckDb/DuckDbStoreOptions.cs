@@ -46,6 +46,10 @@ public sealed class DuckDbStoreOptions
     /// and 3,660. Default: 31 (the 30-day acceptance window and a day of clock skew).</summary>
     public int DedupeWindowDays { get; set; } = 31;
 
+    /// <summary>How many recent time-ordered keys the duplicate check keeps in its filter (2 bytes each) before its
+    /// floor rises (Dedupe/RecentIdFilter.cs): 4 million, 8 MiB. Small values are for tests.</summary>
+    internal int RecentIdCapacity { get; init; } = 4_000_000;
+
     /// <summary>The full path of the DuckDB file; throws <see cref="ArgumentException"/> listing every problem.</summary>
     internal string ResolveFilePath()
     {

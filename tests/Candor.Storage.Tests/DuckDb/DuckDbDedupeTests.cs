@@ -84,7 +84,7 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Time_ordered_ids_are_checked_by_id_range_without_any_filter_in_memory()
+    public async Task Time_ordered_ids_are_checked_by_the_recent_filter_and_the_id_range_without_day_filters()
     {
         var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
         var events = TestEvents.ManyTimeOrdered(tenant, device, 1_000);
@@ -95,6 +95,80 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
         Assert.Equal(0, dedupe.FilterDays);
         Assert.Equal(0, dedupe.LookedUpRows);
         Assert.Equal(2_000, dedupe.CheckedRows);
+    }
+
+    [Fact]
+    public async Task Fresh_time_ordered_ids_above_the_floor_need_no_read_and_retries_are_still_found()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var first = TestEvents.ManyTimeOrdered(tenant, device, 1_000);
+        Assert.Equal(1_000, (await _store.AppendAsync(first)).Stored);
+        Assert.Equal(1_000, _store.Dedupe.RecentNewRows);
+
+        // A retry: every key is in the filter, so every one goes to the range check, which finds them all.
+        Assert.Equal(1_000, (await _store.AppendAsync(first)).DuplicateIndexes.Count);
+        Assert.Equal(1_000, _store.Dedupe.RecentNewRows);
+
+        // Reopened, the floor is the highest stored id: the old ids are at or below it, later ones above it.
+        await ReopenAsync();
+        var later = TestEvents.ManyTimeOrdered(tenant, device, 500, first: 1_000);
+        var result = await _store.AppendAsync([.. first.Take(100), .. later]);
+        Assert.Equal(500, result.Stored);
+        Assert.Equal(Enumerable.Range(0, 100), result.DuplicateIndexes);
+        Assert.Equal(500, _store.Dedupe.RecentNewRows);
+        Assert.Equal(1_500, await _store.CountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task A_full_recent_filter_raises_its_floor_and_retries_and_late_uploads_across_the_rotations_stay_exact()
+    {
+        await _store.DisposeAsync();
+        _store = await DuckDbStore.OpenAsync(new DuckDbStoreOptions
+        {
+            DataFolder = _folder.Path,
+            TimeProvider = new FixedClock(TestEvents.Base.AddDays(1)),
+            RecentIdCapacity = 64,
+        });
+        await _store.MigrateAsync();
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+
+        // Batches of 50 fill the filter of 64 every other append: eight batches, four rotations. The fifth and seventh
+        // go in out of order (lower ids after higher ones), as concurrent uploads can.
+        var batches = Enumerable.Range(0, 8).Select(b => TestEvents.ManyTimeOrdered(tenant, device, 50, first: b * 50)).ToList();
+        foreach (var b in new[] { 0, 1, 2, 3, 5, 4, 7, 6 })
+        {
+            Assert.Equal(50, (await _store.AppendAsync(batches[b])).Stored);
+        }
+
+        foreach (var batch in batches)
+        {
+            Assert.Equal(50, (await _store.AppendAsync(batch)).DuplicateIndexes.Count);
+        }
+
+        // A late upload of events older than everything stored (below the floor): new, and then duplicates.
+        var late = TestEvents.ManyTimeOrdered(tenant, device, 40, first: 2_000)
+            .Select(e => e with { Time = e.Time.AddDays(-1), EventId = TestEvents.V7(e.Time.AddDays(-1)) }).ToList();
+        Assert.Equal(40, (await _store.AppendAsync(late)).Stored);
+        Assert.Equal(40, (await _store.AppendAsync(late)).DuplicateIndexes.Count);
+        Assert.Equal(440, await _store.CountAsync(tenant));
+        Assert.Equal(440, (await _store.ReadAll(tenant, device)).Select(e => e.EventId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_row_written_into_event_rows_by_sql_is_a_duplicate_for_the_next_append()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var stored = TestEvents.ManyTimeOrdered(tenant, device, 10);
+        await _store.AppendAsync(stored);
+        var next = TestEvents.ManyTimeOrdered(tenant, device, 1, first: 100)[0];
+
+        // Above the floor and unknown to the filter: only the filters being dropped after the write can find it.
+        await _store.ExecuteAsync([new SqlStatement(
+            "INSERT INTO event_rows SELECT tenant_id, CAST($1 AS UUID), name, level, category, envelope_id, session_id, device_id, seq, " +
+            "time, received_at, data FROM event_rows LIMIT 1", next.EventId.ToString())]);
+
+        Assert.Equal([0], (await _store.AppendAsync([next])).DuplicateIndexes);
+        Assert.Equal(11, await _store.CountAsync(tenant));
     }
 
     [Fact]
