@@ -34,7 +34,9 @@ public sealed class PolicyPropagationTests(OneNode cluster) : IClassFixture<OneN
         var watch = Stopwatch.StartNew();
         await Cluster.WaitUntilAsync(async () => await RetentionAsync(httpB, tenant.IngestionKey) == 60, TimeSpan.FromSeconds(15),
             "the other collector serves the new policy");
-        Assert.True(watch.Elapsed <= TimeSpan.FromSeconds(11), $"served after {watch.Elapsed.TotalSeconds:F1} s");
+        // One cache time (10 s) after the change at most, plus the refresh read that may have started just before the
+        // change committed and the polls; 3 s of slack for those on two loaded cores (a CI run took 12.4 s once).
+        Assert.True(watch.Elapsed <= TimeSpan.FromSeconds(13), $"served after {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact(Timeout = 240_000)]
