@@ -79,21 +79,17 @@ public sealed partial class DuckDbStore
     private Dictionary<EnvelopeKey, int> LoadEnvelopes()
     {
         var known = new Dictionary<EnvelopeKey, int>();
+        // The next id is the highest loaded + 1 (free by the primary key); ids of deleted tuples are not reused while a
+        // higher one exists.
         _lastEnvelopeId = 0;
-        using (var command = Command(_writer, "SELECT envelope_id, tenant_id, product, app_version, sdk, device_class, os, os_version, arch, locale FROM event_envelopes"))
-        using (var reader = command.ExecuteReader())
+        using var command = Command(_writer, "SELECT envelope_id, tenant_id, product, app_version, sdk, device_class, os, os_version, arch, locale FROM event_envelopes");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                known.Add(new EnvelopeKey(reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9)), reader.GetInt32(0));
-            }
-        }
-
-        // Ids of deleted tuples are not reused while a higher one exists; max + 1 is free by the primary key.
-        using (var max = Command(_writer, "SELECT coalesce(max(envelope_id), 0) FROM event_envelopes"))
-        {
-            _lastEnvelopeId = Convert.ToInt32(max.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            var id = reader.GetInt32(0);
+            known.Add(new EnvelopeKey(reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9)), id);
+            _lastEnvelopeId = Math.Max(_lastEnvelopeId, id);
         }
 
         return known;
