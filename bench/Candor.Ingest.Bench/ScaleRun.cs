@@ -5,18 +5,19 @@ using DuckDB.NET.Data;
 using Npgsql;
 
 /// <summary><c>scale --candor PATH/candor.dll [--store duckdb|postgres] [--postgres CONNSTRING] [--events N] [--ids v7|v4]
-/// [--slice N] [--concurrency C] [--days D] [--memory-mib M] [--time-limit S]</c> (bench/ingest-scale.sh): fills a
+/// [--slice N] [--concurrency C] [--days D] [--memory-mib M] [--time-limit S] [--keep DIR]</c> (bench/ingest-scale.sh): fills a
 /// throwaway store through the real collector over HTTP with <c>candor loadgen --stream</c> (batches generated while
 /// they are sent, event times over the last D days) and prints, per slice of answered events, the stored range, the
 /// rate and the collector's resident memory (VmRSS, and VmHWM: its peak so far) from /proc. Then it stops the
-/// collector, counts the store (stored must equal accepted, with no event id twice), removes it, and ends with
+/// collector, counts the store (stored must equal accepted, with no event id twice), removes it (or, with --keep and
+/// DuckDB, moves its data folder to DIR for the analytics bench's --queries-only), and ends with
 /// <c>scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted</c>;
 /// exit 1 on any mismatch, failed batch, duplicate answer or shortfall.</summary>
 internal static class ScaleRun
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string? candor = null, postgres = Environment.GetEnvironmentVariable("CANDOR_TEST_POSTGRES"), memory = null;
+        string? candor = null, postgres = Environment.GetEnvironmentVariable("CANDOR_TEST_POSTGRES"), memory = null, keep = null;
         var store = "duckdb";
         var ids = "v7";
         long events = 50_000_000, slice = 1_000_000;
@@ -35,6 +36,7 @@ internal static class ScaleRun
                 case "--days": days = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--memory-mib": memory = args[++i]; break;
                 case "--time-limit": timeLimit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--keep": keep = Path.GetFullPath(args[++i]); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
@@ -48,6 +50,12 @@ internal static class ScaleRun
         if (store is not ("duckdb" or "postgres") || ids is not ("v7" or "v4") || (store == "postgres" && string.IsNullOrWhiteSpace(postgres)))
         {
             Console.Error.WriteLine("--store must be duckdb or postgres (postgres needs --postgres CONNSTRING), --ids v7 or v4.");
+            return 2;
+        }
+
+        if (keep is not null && (store != "duckdb" || Directory.Exists(keep)))
+        {
+            Console.Error.WriteLine($"--keep needs --store duckdb and a folder that does not exist yet ({keep}).");
             return 2;
         }
 
@@ -218,7 +226,16 @@ internal static class ScaleRun
                 await Compare.Admin(postgres!, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
             }
 
-            Directory.Delete(folder, recursive: true);
+            if (keep is not null)
+            {
+                // A filled store is worth keeping for the analytics bench (--queries-only) and the console's pages.
+                Directory.Move(folder, keep);
+                Console.WriteLine($"scale: the store is kept in {keep}");
+            }
+            else
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
