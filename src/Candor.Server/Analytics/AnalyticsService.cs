@@ -88,9 +88,11 @@ internal sealed partial class AnalyticsService(
 
                 // One line per round, so a memory peak (issue 11) can be tied to the round's size and the split of the
                 // process's memory between the .NET heap and the rest (DuckDB, native allocators) read from the log. An
-                // idle round (no new facts) logs nothing, so an idle collector's log stays quiet.
+                // idle round (no new facts) logs nothing, so an idle collector's log stays quiet. A round that worked
+                // gives the C heap's free memory back first, so the next round starts from what is in use.
                 if (added > 0)
                 {
+                    NativeHeap.Trim();
                     using var self = System.Diagnostics.Process.GetCurrentProcess();
                     LogRound(logger, added, projected.TotalMilliseconds, time.GetElapsedTime(started).TotalMilliseconds,
                         GC.GetGCMemoryInfo().HeapSizeBytes >> 20, self.WorkingSet64 >> 20, self.PeakWorkingSet64 >> 20);
