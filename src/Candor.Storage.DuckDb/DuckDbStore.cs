@@ -17,6 +17,14 @@ public sealed partial class DuckDbStore : ICandorStore
     private static readonly IReadOnlyList<SchemaMigration> Migrations =
         SchemaMigration.Load(typeof(DuckDbStore).Assembly, MigrationPrefix);
 
+    /// <summary>DuckDB allocator settings applied on open (see <see cref="OpenAsync"/>); database-wide.</summary>
+    internal static readonly string[] AllocatorSettings =
+    [
+        "allocator_background_threads = true",
+        "allocator_flush_threshold = '32MiB'",
+        "allocator_bulk_deallocation_flush_threshold = '64MiB'",
+    ];
+
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
@@ -66,6 +74,17 @@ public sealed partial class DuckDbStore : ICandorStore
             // Database-wide too; see DuckDbStoreOptions.CheckpointThresholdMiB for why it is above DuckDB's 16 MiB.
             Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"SET checkpoint_threshold = '{options.CheckpointThresholdMiB}MiB'"));
+            // DuckDB's allocator (its own jemalloc) keeps what a query frees as dirty pages until they decay, and only
+            // purges on later allocations, so during an analytics round, whose joins and sorts free and take hundreds of
+            // MiB while the buffer pool is full, the process held up to about 250 MiB above memory_limit (issue 11: DuckDB's
+            // own accounting stayed at 511 MiB while the collector's RSS reached 1,026 MiB). Background threads purge
+            // the dirty pages, and the flush thresholds return a task's or a bulk free's memory at once instead of at
+            // DuckDB's defaults of 128 and 512 MiB (docs/operations.md, "DuckDB: memory").
+            foreach (var setting in AllocatorSettings)
+            {
+                Execute(connection, "SET " + setting);
+            }
+
             if (options.Threads is { } threads)
             {
                 Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET threads = {threads}"));
@@ -74,7 +93,7 @@ public sealed partial class DuckDbStore : ICandorStore
         catch (DuckDBException ex)
         {
             connection.Dispose();
-            throw new InvalidOperationException($"Cannot apply the memory limit, checkpoint threshold and threads of the DuckDB store '{path}': {ex.Message}", ex);
+            throw new InvalidOperationException($"Cannot apply the memory limit, allocator settings, checkpoint threshold and threads of the DuckDB store '{path}': {ex.Message}", ex);
         }
 
         MakePrivate(path);

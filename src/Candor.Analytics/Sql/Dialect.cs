@@ -6,8 +6,10 @@ namespace Candor.Analytics.Sql;
 
 /// <summary>The few places where DuckDB and PostgreSQL spell the same thing differently. Analytics SQL is written
 /// once with tokens that this expands: <c>{day}</c> (the UTC day of <c>time</c>), <c>{json:field}</c> (a field of
-/// <c>data</c> as text) and <c>{has:field}</c> (whether <c>data</c> has the field). Everything else (ordered-set
-/// percentiles, ON CONFLICT, window functions, CAST ... AS varchar) is the same text on both.</summary>
+/// <c>data</c> as text), <c>{has:field}</c> (whether <c>data</c> has the field) and <c>{rows}</c> (the events for a
+/// reader that needs none of the envelope's columns: on DuckDB the table <c>event_rows</c>, without the view's join to
+/// <c>event_envelopes</c>, which DuckDB does not leave out by itself; on PostgreSQL the table <c>events</c>). Everything
+/// else (ordered-set percentiles, ON CONFLICT, window functions, CAST ... AS varchar) is the same text on both.</summary>
 internal static partial class Dialect
 {
     public static string Expand(SqlDialect dialect, string sql) =>
@@ -17,6 +19,8 @@ internal static partial class Dialect
             var field = m.Groups[2].Value;
             return (kind, dialect) switch
             {
+                ("rows", SqlDialect.DuckDb) => "event_rows",
+                ("rows", SqlDialect.Postgres) => "events",
                 ("day", SqlDialect.DuckDb) => "CAST(time AS DATE)",
                 ("day", SqlDialect.Postgres) => "CAST(time AT TIME ZONE 'UTC' AS date)",
                 ("json", SqlDialect.DuckDb) => string.Create(CultureInfo.InvariantCulture, $"json_extract_string(data, '$.{field}')"),
@@ -40,7 +44,7 @@ internal static partial class Dialect
     public static SqlStatement Statement(this IAnalyticsStore store, string sql, params IReadOnlyList<object?> parameters) =>
         new(Expand(store.Dialect, sql), parameters);
 
-    [GeneratedRegex(@"\{(day|json|has|pctls|median|p95)(?::([A-Za-z0-9_.]+))?\}")]
+    [GeneratedRegex(@"\{(rows|day|json|has|pctls|median|p95)(?::([A-Za-z0-9_.]+))?\}")]
     private static partial Regex Token();
 }
 
