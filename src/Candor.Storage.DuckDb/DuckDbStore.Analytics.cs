@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 
 namespace Candor.Storage.DuckDb;
@@ -23,11 +24,11 @@ public sealed partial class DuckDbStore : IAnalyticsStore
             }
 
             transaction.Commit();
-            if (statements.Any(s => s.Sql.Contains("event_rows", StringComparison.OrdinalIgnoreCase)
-                || s.Sql.Contains("event_envelopes", StringComparison.OrdinalIgnoreCase)))
+            if (statements.Any(s => WritesEventTables().IsMatch(s.Sql)))
             {
                 // event_rows or event_envelopes written around the append (a bench's bulk load): what the writer keeps
-                // in memory about them (envelope tuples, duplicate filters) may be stale.
+                // in memory about them (envelope tuples, duplicate filters) may be stale. A statement that only reads
+                // them (the projector's rounds) keeps both: rebuilding them every round would cost a scan of the store.
                 ForgetEnvelopes();
                 ForgetDedupeFilters();
             }
@@ -73,4 +74,11 @@ public sealed partial class DuckDbStore : IAnalyticsStore
 
         return command;
     }
+
+    /// <summary>A statement that changes event_rows or event_envelopes (inserts, deletes, updates, copies into, or
+    /// alters or drops either), as opposed to one that reads them.</summary>
+    [GeneratedRegex(
+        @"\b(INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE|COPY|TRUNCATE(\s+TABLE)?|ALTER\s+TABLE|DROP\s+TABLE(\s+IF\s+EXISTS)?)\s+(main\.)?(event_rows|event_envelopes)\b",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex WritesEventTables();
 }

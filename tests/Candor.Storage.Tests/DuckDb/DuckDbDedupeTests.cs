@@ -172,6 +172,26 @@ public sealed class DuckDbDedupeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sql_that_only_reads_event_rows_keeps_the_filters()
+    {
+        var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
+        var events = TestEvents.Many(tenant, device, 300);
+        await _store.AppendAsync(events);
+        Assert.Equal(300, _store.Dedupe.FilterKeys);
+
+        // The projector's rounds read event_rows and event_envelopes through ExecuteAsync (an INSERT ... SELECT into a
+        // fact table); dropping the filters each round would make the next append rebuild them from the store.
+        await _store.ExecuteAsync([new SqlStatement(
+            "INSERT INTO analytics_watermark (projection, watermark) SELECT 'probe', max(r.received_at) FROM event_rows r " +
+            "JOIN event_envelopes v ON v.envelope_id = r.envelope_id")]);
+        Assert.Equal(300, _store.Dedupe.FilterKeys);
+
+        await _store.ExecuteAsync([new SqlStatement("DELETE FROM event_rows WHERE seq < 0")]);
+        Assert.Equal(0, _store.Dedupe.FilterKeys);
+        Assert.Equal(300, (await _store.AppendAsync(events)).DuplicateIndexes.Count);
+    }
+
+    [Fact]
     public async Task Random_ids_are_checked_by_the_day_filter_and_only_its_positives_are_looked_up()
     {
         var (tenant, device) = (Guid.NewGuid(), Guid.NewGuid());
