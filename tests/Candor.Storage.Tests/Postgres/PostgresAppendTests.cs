@@ -217,20 +217,23 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
 
             await store.MigrateAsync();
 
-            // Migration 0026: (tenant_id, device_id) replaces (tenant_id, device_id, time), and (tenant_id, name, time) goes, on every day.
-            Assert.Equal(["events_device", "events_pkey", "events_received"], await EventIndexesAsync(fresh.ConnectionString));
+            // Migration 0026: (tenant_id, device_id) replaces (tenant_id, device_id, time), (tenant_id, name, time) goes and a
+            // BRIN index on time comes, on every day.
+            Assert.Equal(["events_device", "events_pkey", "events_received", "events_time"], await EventIndexesAsync(fresh.ConnectionString));
             await using (var connection = new NpgsqlConnection(fresh.ConnectionString))
             {
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(
-                    "SELECT count(*) FILTER (WHERE indexdef LIKE '%(tenant_id, device_id)'), count(*) FILTER (WHERE indexdef LIKE '%name%' OR indexdef LIKE '%time%'), " +
-                    "(SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass) " +
+                    "SELECT count(*) FILTER (WHERE indexdef LIKE '%(tenant_id, device_id)'), count(*) FILTER (WHERE indexdef LIKE '%name%' OR indexdef LIKE '%device_id, %'), " +
+                    "(SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass), " +
+                    "count(*) FILTER (WHERE indexdef LIKE '%USING brin (\"time\")') " +
                     "FROM pg_indexes WHERE schemaname = 'candor_partitions'", connection);
                 await using var reader = await command.ExecuteReaderAsync();
                 Assert.True(await reader.ReadAsync());
                 Assert.True(reader.GetInt64(2) >= 2);
                 Assert.Equal(reader.GetInt64(2), reader.GetInt64(0));
                 Assert.Equal(0, reader.GetInt64(1));
+                Assert.Equal(reader.GetInt64(2), reader.GetInt64(3));
             }
 
             Assert.Equal(60, await store.CountAsync(tenant));
@@ -255,6 +258,10 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
             Assert.Equal(10, await store.DeleteDeviceAsync(tenant, deviceB));
             Assert.Empty(await store.ReadAll(tenant, deviceB));
             Assert.Equal(50 - expiring, await store.CountAsync(tenant));
+
+            // A bulk deletion by a range of event time (what the BRIN index on time serves) takes exactly that range.
+            Assert.Equal(5, await store.DeleteEventsAsync(tenant, new BulkDeletion { From = secondDay[5].Time, To = secondDay[10].Time }));
+            Assert.Equal(45 - expiring, await store.CountAsync(tenant));
         }
         finally
         {
