@@ -156,7 +156,7 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
             Assert.Equal(["events_device_time", "events_name_time", "events_pkey", "events_received", "events_received_at"],
                 await EventIndexesAsync(fresh.ConnectionString));
 
-            await store.MigrateAsync();
+            await store.MigrateThroughAsync(25, default);
 
             // Migration 0025: (received_at, tenant_id) replaces (tenant_id, received_at) and (received_at), on every day.
             Assert.Equal(["events_device_time", "events_name_time", "events_pkey", "events_received"], await EventIndexesAsync(fresh.ConnectionString));
@@ -164,11 +164,15 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
             {
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(
-                    "SELECT count(*) FILTER (WHERE indexdef LIKE '%(received_at, tenant_id)'), count(*) FILTER (WHERE indexdef LIKE '%(tenant_id, received_at)') " +
+                    "SELECT count(*) FILTER (WHERE indexdef LIKE '%(received_at, tenant_id)'), count(*) FILTER (WHERE indexdef LIKE '%(tenant_id, received_at)'), " +
+                    "(SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass) " +
                     "FROM pg_indexes WHERE schemaname = 'candor_partitions'", connection);
                 await using var reader = await command.ExecuteReaderAsync();
                 Assert.True(await reader.ReadAsync());
-                Assert.True(reader.GetInt64(0) >= 3);
+
+                // Every day's partition (the batch's day and the day after at least) has the new index.
+                Assert.True(reader.GetInt64(2) >= 2);
+                Assert.Equal(reader.GetInt64(2), reader.GetInt64(0));
                 Assert.Equal(0, reader.GetInt64(1));
             }
 
@@ -178,6 +182,86 @@ public sealed class PostgresAppendTests(PostgresDatabase database) : IClassFixtu
             Assert.Equal(20, (await store.AppendAsync(more)).Stored);
             Assert.Equal(80, await store.DeleteReceivedBeforeAsync(tenant, Received.AddMinutes(30)));
             Assert.Equal(20, await store.CountAsync(tenant));
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_store_of_schema_25_keeps_its_events_and_answers_by_device_and_by_name_without_the_dropped_indexes()
+    {
+        var fresh = new PostgresDatabase();
+        await fresh.InitializeAsync();
+        try
+        {
+            var tenant = Guid.NewGuid();
+            var (deviceA, deviceB) = (Guid.NewGuid(), Guid.NewGuid());
+
+            // Two received days; device A's events alternate between two names, device B's come between them.
+            StoredEvent Event(Guid device, int i, string name, DateTimeOffset received)
+            {
+                var e = TestEvents.Make(tenant, device, i, name: name, receivedAt: received.AddTicks(i * 10L));
+                return e with { EventId = TestEvents.V7(e.Time) };
+            }
+
+            var firstDay = Enumerable.Range(0, 40).Select(i => i % 4 == 3
+                ? Event(deviceB, i, "fieldservice.sync.completed", Received)
+                : Event(deviceA, i, i % 2 == 0 ? "fieldservice.sync.completed" : "app.page.viewed", Received)).ToList();
+            var secondDay = Enumerable.Range(40, 20).Select(i => Event(deviceA, i, "app.page.viewed", Received.AddDays(1))).ToList();
+            await using var store = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = fresh.ConnectionString });
+            await store.MigrateThroughAsync(25, default);
+            Assert.Equal(40, (await store.AppendAsync(firstDay)).Stored);
+            Assert.Equal(20, (await store.AppendAsync(secondDay)).Stored);
+
+            await store.MigrateAsync();
+
+            // Migration 0026: (tenant_id, device_id) replaces (tenant_id, device_id, time), (tenant_id, name, time) goes and a
+            // BRIN index on time comes, on every day.
+            Assert.Equal(["events_device", "events_pkey", "events_received", "events_time"], await EventIndexesAsync(fresh.ConnectionString));
+            await using (var connection = new NpgsqlConnection(fresh.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    "SELECT count(*) FILTER (WHERE indexdef LIKE '%(tenant_id, device_id)'), count(*) FILTER (WHERE indexdef LIKE '%name%' OR indexdef LIKE '%device_id, %'), " +
+                    "(SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass), " +
+                    "count(*) FILTER (WHERE indexdef LIKE '%USING brin (\"time\")') " +
+                    "FROM pg_indexes WHERE schemaname = 'candor_partitions'", connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                Assert.True(reader.GetInt64(2) >= 2);
+                Assert.Equal(reader.GetInt64(2), reader.GetInt64(0));
+                Assert.Equal(0, reader.GetInt64(1));
+                Assert.Equal(reader.GetInt64(2), reader.GetInt64(3));
+            }
+
+            Assert.Equal(60, await store.CountAsync(tenant));
+            Assert.Equal(Enumerable.Range(0, 40), (await store.AppendAsync(firstDay)).DuplicateIndexes);
+
+            // The viewer's page of a device within a time range, in time order, across both days.
+            var deviceAEvents = firstDay.Concat(secondDay).Where(e => e.DeviceId == deviceA).OrderBy(e => e.Time).ToList();
+            var page = await store.ReadAll(tenant, deviceA, new EventFilter
+            {
+                From = deviceAEvents[5].Time, To = deviceAEvents[45].Time, Offset = 10, Limit = 25,
+            });
+            Assert.Equal(deviceAEvents[15..40].Select(e => e.EventId), page.Select(e => e.EventId));
+
+            // Retention of one name on the first day only (what (tenant_id, name, time) was made for).
+            var cutoff = Received.AddHours(12);
+            var expiring = firstDay.Count(e => e.Name == "app.page.viewed");
+            Assert.Equal(expiring, await store.DeleteReceivedBeforeAsync(tenant, cutoff, "app.page.viewed"));
+            Assert.Equal(60 - expiring, await store.CountAsync(tenant));
+            Assert.Equal(20, (await store.ReadAll(tenant, deviceA, new EventFilter { From = secondDay[0].Time })).Count);
+
+            // Device erasure finds device B's events through the new index and leaves device A's.
+            Assert.Equal(10, await store.DeleteDeviceAsync(tenant, deviceB));
+            Assert.Empty(await store.ReadAll(tenant, deviceB));
+            Assert.Equal(50 - expiring, await store.CountAsync(tenant));
+
+            // A bulk deletion by a range of event time (what the BRIN index on time serves) takes exactly that range.
+            Assert.Equal(5, await store.DeleteEventsAsync(tenant, new BulkDeletion { From = secondDay[5].Time, To = secondDay[10].Time }));
+            Assert.Equal(45 - expiring, await store.CountAsync(tenant));
         }
         finally
         {
