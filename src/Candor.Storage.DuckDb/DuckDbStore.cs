@@ -79,7 +79,7 @@ public sealed partial class DuckDbStore : ICandorStore
             // MiB while the buffer pool is full, the process held up to about 250 MiB above memory_limit (issue 11: DuckDB's
             // own accounting stayed at 511 MiB while the collector's RSS reached 1,026 MiB). Background threads purge
             // the dirty pages, and the flush thresholds return a task's or a bulk free's memory at once instead of at
-            // DuckDB's defaults of 128 and 512 MiB (docs/operations.md, "DuckDB: memory").
+            // DuckDB's defaults of 128 and 512 MiB (docs/operations.md, "DuckDB: files").
             foreach (var setting in AllocatorSettings)
             {
                 Execute(connection, "SET " + setting);

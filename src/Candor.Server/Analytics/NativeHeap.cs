@@ -5,9 +5,9 @@ namespace Candor.Server.Analytics;
 /// <summary>Gives the C library's free memory back to the operating system after an analytics round. The round's
 /// queries make DuckDB and the runtime's native code allocate and free hundreds of MiB through glibc's malloc, which keeps
 /// what is freed in its arenas (below the top of each heap it cannot shrink); in a 50 million event fill that memory
-/// grew with every round and raised the collector's peak above the 1 GiB target (issue 11, docs/operations.md "DuckDB:
-/// memory"). <c>malloc_trim</c> returns the free pages of every arena; it costs a walk of the free lists, once a
-/// round.</summary>
+/// grew with every round and raised the collector's peak above the 1 GiB target (issue 11, docs/operations.md "Memory
+/// and back-pressure"). <c>malloc_trim</c> returns the free pages of every arena; it costs a walk of the free lists,
+/// once a round.</summary>
 internal static class NativeHeap
 {
     private static volatile bool s_unavailable = !OperatingSystem.IsLinux();
