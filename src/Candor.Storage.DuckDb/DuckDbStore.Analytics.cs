@@ -9,32 +9,43 @@ public sealed partial class DuckDbStore : IAnalyticsStore
     public SqlDialect Dialect => SqlDialect.DuckDb;
 
     /// <inheritdoc />
+    /// <remarks>Statements that write the analytics tables only (the projector's rounds, alerts, triage) run on the
+    /// analytics connection, beside appends; a batch that writes <c>event_rows</c> or <c>event_envelopes</c> (a bench's
+    /// bulk load, a deletion) runs on the event writer with both locks.</remarks>
     public Task<IReadOnlyList<long>> ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statements);
-        return WriteAsync<IReadOnlyList<long>>(() =>
+        if (!statements.Any(s => WritesEventTables().IsMatch(s.Sql)))
         {
-            var affected = new List<long>(statements.Count);
-            using var transaction = _writer.BeginTransaction();
-            foreach (var statement in statements)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var command = Positional(_writer, statement);
-                affected.Add(command.ExecuteNonQuery());
-            }
+            return WriteDerivedAsync(connection => Execute(connection, statements, cancellationToken), cancellationToken);
+        }
 
-            transaction.Commit();
-            if (statements.Any(s => WritesEventTables().IsMatch(s.Sql)))
-            {
-                // event_rows or event_envelopes written around the append (a bench's bulk load): what the writer keeps
-                // in memory about them (envelope tuples, duplicate filters) may be stale. A statement that only reads
-                // them (the projector's rounds) keeps both: rebuilding them every round would cost a scan of the store.
-                ForgetEnvelopes();
-                ForgetDedupeFilters();
-            }
+        return WriteExclusiveAsync(() =>
+        {
+            var affected = Execute(_writer, statements, cancellationToken);
 
+            // What the writer keeps in memory about the event tables (envelope tuples, duplicate filters) may be stale. A
+            // statement that only reads them (the projector's rounds) keeps both: rebuilding them every round would cost
+            // a scan of the store.
+            ForgetEnvelopes();
+            ForgetDedupeFilters();
             return affected;
         }, cancellationToken);
+    }
+
+    private static IReadOnlyList<long> Execute(DuckDBConnection connection, IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    {
+        var affected = new List<long>(statements.Count);
+        using var transaction = connection.BeginTransaction();
+        foreach (var statement in statements)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var command = Positional(connection, statement);
+            affected.Add(command.ExecuteNonQuery());
+        }
+
+        transaction.Commit();
+        return affected;
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ public sealed partial class DuckDbStore
 {
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, long>> EraseDeviceAsync(Guid tenantId, Guid deviceId, CancellationToken cancellationToken = default) =>
-        WriteAsync<IReadOnlyDictionary<string, long>>(() =>
+        WriteExclusiveAsync<IReadOnlyDictionary<string, long>>(() =>
         {
             var removed = new Dictionary<string, long>(StringComparer.Ordinal);
             using var transaction = _writer.BeginTransaction();
@@ -59,7 +59,7 @@ public sealed partial class DuckDbStore
                 + (selection.To is null ? "" : $" AND {alias}.time < $to");
         }
 
-        return WriteAsync(() => DeleteEventsWithFacts(tenantId,
+        return WriteExclusiveAsync(() => DeleteEventsWithFacts(tenantId,
             alias => Where(alias, $"{alias}.product = $product"),
             alias => Where(alias, $"{alias}.envelope_id IN (SELECT envelope_id FROM event_envelopes WHERE tenant_id = $tenant AND product = $product)"),
             [.. parameters]), cancellationToken);

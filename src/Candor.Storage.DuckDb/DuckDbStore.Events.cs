@@ -187,7 +187,7 @@ public sealed partial class DuckDbStore
     /// <inheritdoc />
     public Task<long> DeleteReceivedBeforeAsync(Guid tenantId, DateTimeOffset cutoff, string? eventName = null,
         CancellationToken cancellationToken = default) =>
-        WriteAsync(() =>
+        WriteExclusiveAsync(() =>
         {
             // Every column here is in event_rows too: one condition serves the view and the table.
             string Where(string e) => $"{e}.tenant_id = $tenant AND {e}.received_at < $cutoff" + (eventName is null ? "" : $" AND {e}.name = $name");

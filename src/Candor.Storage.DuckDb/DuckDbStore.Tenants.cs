@@ -58,7 +58,7 @@ public sealed partial class DuckDbStore
 
     /// <inheritdoc />
     public Task<long> DeleteTenantAsync(Guid tenantId, CancellationToken cancellationToken = default) =>
-        WriteAsync(() =>
+        WriteExclusiveAsync(() =>
         {
             using var transaction = _writer.BeginTransaction();
             var tenant = ReadTenants(_writer, "WHERE tenant_id = $id", ("id", tenantId)).SingleOrDefault();

@@ -6,10 +6,13 @@ using DuckDB.NET.Native;
 namespace Candor.Storage.DuckDb;
 
 /// <summary>The embedded store: every table in one DuckDB file. Open it with <see cref="OpenAsync"/>, then call
-/// <see cref="MigrateAsync"/> once before use. Thread-safe: writes are serialised on one connection (DuckDB
-/// has one writer per file), reads run concurrently on their own connections to the same database. Only one
-/// process may open the file at a time, and only one <see cref="DuckDbStore"/> in it: the duplicate check relies
-/// on being the file's only writer (DuckDbStore.Dedupe.cs).</summary>
+/// <see cref="MigrateAsync"/> once before use. Thread-safe: events, tenants and the audit log are written on one
+/// connection, one write at a time (the duplicate check relies on it); the analytics tables (facts, alerts, triage,
+/// saved views) on a second one, so that an analytics round does not hold up ingestion; reads run concurrently on
+/// their own connections to the same database. A deletion of events takes both, like PostgreSQL's derived-data lock
+/// (see <see cref="WriteExclusiveAsync{T}"/>). Only one process may open the file at a time, and only one
+/// <see cref="DuckDbStore"/> in it: the duplicate check relies on being the file's only writer of events
+/// (DuckDbStore.Dedupe.cs).</summary>
 public sealed partial class DuckDbStore : ICandorStore
 {
     private const string MigrationPrefix = "Candor.Storage.DuckDb.Migrations.";
@@ -27,15 +30,19 @@ public sealed partial class DuckDbStore : ICandorStore
 
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly DuckDBConnection _derivedWriter;
+    private readonly SemaphoreSlim _derivedLock = new(1, 1);
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly int _windowDays;
     private bool _disposed;
 
-    private DuckDbStore(DuckDBConnection writer, string connectionString, string filePath, TimeProvider time, int windowDays, int recentIdCapacity)
+    private DuckDbStore(DuckDBConnection writer, DuckDBConnection derivedWriter, string connectionString, string filePath, TimeProvider time,
+        int windowDays, int recentIdCapacity)
     {
         _recentIdCapacity = recentIdCapacity;
         _writer = writer;
+        _derivedWriter = derivedWriter;
         _connectionString = connectionString;
         FilePath = filePath;
         _time = time;
@@ -96,8 +103,24 @@ public sealed partial class DuckDbStore : ICandorStore
             throw new InvalidOperationException($"Cannot apply the memory limit, allocator settings, checkpoint threshold and threads of the DuckDB store '{path}': {ex.Message}", ex);
         }
 
+        // The analytics tables' writer: a second connection to the same database instance (DuckDB.NET shares it per file),
+        // whose transactions run beside the event writer's (DuckDB's optimistic concurrency; the two never write the same
+        // rows: appends insert events and arrivals, the projector inserts facts and deletes the arrivals it consumed).
+        var derived = new DuckDBConnection(builder.ConnectionString);
+        try
+        {
+            derived.Open();
+        }
+        catch (DuckDBException ex)
+        {
+            derived.Dispose();
+            connection.Dispose();
+            throw new InvalidOperationException($"Cannot open the DuckDB store '{path}': {ex.Message}", ex);
+        }
+
         MakePrivate(path);
-        return Task.FromResult(new DuckDbStore(connection, builder.ConnectionString, path, options.TimeProvider, options.DedupeWindowDays, options.RecentIdCapacity));
+        return Task.FromResult(new DuckDbStore(connection, derived, builder.ConnectionString, path, options.TimeProvider, options.DedupeWindowDays,
+            options.RecentIdCapacity));
     }
 
     /// <summary>The data folder 0700 and the database and its write-ahead log 0600: events are readable by the
@@ -128,7 +151,7 @@ public sealed partial class DuckDbStore : ICandorStore
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await WriteAsync(() =>
+        await WriteExclusiveAsync(() =>
         {
             Execute(_writer, """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -181,6 +204,7 @@ public sealed partial class DuckDbStore : ICandorStore
     /// the file on close.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _derivedLock.WaitAsync().ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -190,15 +214,18 @@ public sealed partial class DuckDbStore : ICandorStore
             }
 
             _disposed = true;
+            _derivedWriter.Dispose();
             _writer.Dispose();
         }
         finally
         {
             _writeLock.Release();
+            _derivedLock.Release();
         }
     }
 
-    /// <summary>Runs a write on the single writer connection. DuckDB's calls are synchronous; the lock is not.</summary>
+    /// <summary>Runs a write on the event writer connection: appends, tenants, credentials, policies, the audit log.
+    /// DuckDB's calls are synchronous; the lock is not.</summary>
     private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -211,6 +238,40 @@ public sealed partial class DuckDbStore : ICandorStore
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs a write of the analytics tables on their own connection, beside the event writer.</summary>
+    private async Task<T> WriteDerivedAsync<T>(Func<DuckDBConnection, T> write, CancellationToken cancellationToken)
+    {
+        await _derivedLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            return write(_derivedWriter);
+        }
+        finally
+        {
+            _derivedLock.Release();
+        }
+    }
+
+    /// <summary>Runs a write on the event writer while no analytics write runs: every deletion of events (with the facts
+    /// derived from them), tenant offboarding, migrations. Without it, a projector statement whose snapshot predates a
+    /// deletion would insert facts of events the deletion had just removed, with their facts, after it committed: an
+    /// erased device's facts would come back. With it, one of the two sees the other's committed result. The analytics
+    /// lock is taken first, always in that order.</summary>
+    private async Task<T> WriteExclusiveAsync<T>(Func<T> write, CancellationToken cancellationToken)
+    {
+        await _derivedLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await WriteAsync(write, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _derivedLock.Release();
         }
     }
 

@@ -112,8 +112,8 @@ public sealed class DeletionReachesDerivedDataTests
         await using var __ = store;
         await store.Analytics.ExecuteAsync([store.Analytics.Statement("DELETE FROM analytics_commands")]);
 
-        // A projection that has inserted the command facts of p.two but not committed yet (DuckDB has one writer,
-        // so only PostgreSQL can interleave the two transactions).
+        // A projection that has inserted the command facts of p.two but not committed yet (the DuckDB store's two
+        // writers are held to the same in DuckDbConcurrentWritesTests).
         var projection = store.Analytics.ExecuteAsync([
             store.Analytics.Statement(
                 "INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at) " +
