@@ -49,6 +49,10 @@ if [[ "$store" == "postgres" ]]; then
   # log_checkpoints=on: the checkpoints of the run, and how many the WAL's size forced (max_wal_size reached
   # before checkpoint_timeout), are printed before the throwaway cluster is removed.
   cleanup() {
+    # The WAL the run wrote and how much of it was full-page images (written again for a page after each checkpoint):
+    # what larger max_wal_size/shared_buffers would save.
+    psql -h 127.0.0.1 -p "$pg_port" -U candor -d postgres -Atc \
+      "SELECT 'postgres: WAL ' || pg_size_pretty(wal_bytes) || ', ' || wal_records || ' records, ' || wal_fpi || ' full-page images' FROM pg_stat_wal" 2>/dev/null || true
     as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     if [[ -f "$pg_dir/server.log" ]]; then
       echo "postgres: $(grep -c 'checkpoint starting' "$pg_dir/server.log" || true) checkpoints," \
