@@ -49,7 +49,14 @@ internal static class AnalyticsBench
                 throw new BenchException($"{path}: no store of an earlier bench run to reuse.");
             }
 
-            await using var reused = await DuckDbStore.OpenAsync(new DuckDbStoreOptions { DataFolder = path }, cancellationToken);
+            // A memory trace may run under another memory limit (MemoryTrace's TRACE_MEMORY_MIB: a round's lower limit).
+            var storeOptions = new DuckDbStoreOptions { DataFolder = path };
+            if (settings.MemoryTrace && Environment.GetEnvironmentVariable("TRACE_MEMORY_MIB") is { Length: > 0 } mib)
+            {
+                storeOptions.MemoryLimitMiB = int.Parse(mib, CultureInfo.InvariantCulture);
+            }
+
+            await using var reused = await DuckDbStore.OpenAsync(storeOptions, cancellationToken);
 
             // A store an older bench left is brought to this schema first (the projector reads migration 0021's table).
             await reused.MigrateAsync(cancellationToken);
@@ -62,6 +69,12 @@ internal static class AnalyticsBench
 
             var events = await reused.CountAsync((Guid)found[0][0]!, cancellationToken: cancellationToken);
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Analytics bench, queries only: {events} events in {path}; {Environment.ProcessorCount} cores."));
+            if (settings.MemoryTrace)
+            {
+                await MemoryTrace.RunAsync(o, reused, cancellationToken);
+                return 0;
+            }
+
             if (reproject)
             {
                 await ReprojectAsync(o, reused, events, cancellationToken);

@@ -95,7 +95,8 @@ internal static class CollectorServices
             services.AddSingleton(_ => new WebhookClient(new WebhookAddressFilter(options.WebhookAllowlist), options.WebhookResolver,
                 TimeSpan.FromSeconds(options.AlertDeliveryTimeoutSeconds)));
             services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
-                sp.GetRequiredService<WebhookClient>(), options.AlertDeliveryParallelism, sp.GetRequiredService<ILogger<AnalyticsService>>()));
+                sp.GetRequiredService<WebhookClient>(), options.AlertDeliveryParallelism, sp.GetRequiredService<ILogger<AnalyticsService>>(),
+                analyticsStore.Dialect == SqlDialect.DuckDb ? options.DuckDbMemoryLimitMiB : null));
             runOnce.Add(sp => sp.GetRequiredService<AnalyticsService>());
             services.AddSingleton(new Candor.Storage.Views.SavedViewStore(analyticsStore));
         }

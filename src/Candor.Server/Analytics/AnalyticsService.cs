@@ -15,7 +15,7 @@ namespace Candor.Server.Analytics;
 /// addresses; tenants in parallel, retried with backoff). Off the ingestion path.</summary>
 internal sealed partial class AnalyticsService(
     IAnalyticsStore store, ITenantStore tenants, TimeProvider time, TimeSpan interval, WebhookClient webhooks, int deliveryParallelism,
-    ILogger<AnalyticsService> logger)
+    ILogger<AnalyticsService> logger, int? memoryLimitMiB = null)
     : BackgroundService
 {
     /// <summary>How many days regression detection looks back.</summary>
@@ -35,6 +35,10 @@ internal sealed partial class AnalyticsService(
     public RegressionDetector Detector => new(Queries, new RegressionOptions());
 
     public FailureTriage Triage { get; } = new(store, time);
+
+    /// <summary>On DuckDB (the constructor given the store's configured memory limit), the lower memory limit
+    /// a background round runs under; null on PostgreSQL.</summary>
+    public RoundMemoryLimit? RoundMemory { get; } = memoryLimitMiB is { } mib ? new(store, mib, logger) : null;
 
     /// <summary>Projects new events, then detects regressions of one tenant and stores new alerts.</summary>
     public async Task<IReadOnlyList<RegressionFinding>> RefreshAsync(Guid tenant, CancellationToken cancellationToken)
@@ -71,17 +75,24 @@ internal sealed partial class AnalyticsService(
                 // not changed since the last detection: the same facts over the same window give the same findings, and
                 // their alerts are already raised. An idle collector then reads one small table a minute.
                 var started = time.GetTimestamp();
-                var added = await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
-                var projected = time.GetElapsedTime(started);
-                var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-                if (DetectionDue(added, today, detected))
-                {
-                    foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
-                    {
-                        await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
-                    }
+                long added;
+                TimeSpan projected;
 
-                    detected = today;
+                // On DuckDB the round runs under a lower memory limit, which bounds the collector's peak (RoundMemoryLimit).
+                await using (RoundMemory is { } limit ? await limit.LowerAsync(stoppingToken).ConfigureAwait(false) : null)
+                {
+                    added = await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
+                    projected = time.GetElapsedTime(started);
+                    var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+                    if (DetectionDue(added, today, detected))
+                    {
+                        foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
+                        {
+                            await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
+                        }
+
+                        detected = today;
+                    }
                 }
 
                 await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);

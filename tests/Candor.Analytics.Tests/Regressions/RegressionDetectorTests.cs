@@ -113,8 +113,8 @@ public sealed class RegressionDetectorTests
         var findings = await new RegressionDetector(new HealthQueries(store.Analytics), new RegressionOptions())
             .DetectAsync(new HealthWindow(tenant, First, Last));
 
-        // The discrete p95 (the smallest duration with at least 95 % at or below it), the sample sizes and the shares
-        // above the baseline's p95, from the events themselves.
+        // The discrete p95 (the smallest duration with at least 95 % at or below it; approximate on DuckDB), the sample
+        // sizes and the shares above the baseline's p95, from the events themselves.
         double[] Durations(string product, string version) =>
         [
             .. fleet.Events.Where(e => e.Name == "app.operation.completed" && e.Product == product && e.AppVersion == version)
@@ -126,9 +126,25 @@ public sealed class RegressionDetectorTests
             double[] d0 = Durations(product, older), d1 = Durations(product, newer);
             var finding = Assert.Single(findings, f => f.Kind == "duration_p95" && f.Product == product);
             Assert.Equal((older, newer, "sync"), (finding.BaselineVersion, finding.Version, finding.Subject));
-            Assert.Equal((P95(d0), P95(d1), (long)d0.Length, (long)d1.Length),
-                (finding.Baseline, finding.Current, finding.BaselineSamples, finding.CurrentSamples));
-            var limit = P95(d0);
+            Assert.Equal(((long)d0.Length, (long)d1.Length), (finding.BaselineSamples, finding.CurrentSamples));
+            if (backend == "postgres")
+            {
+                Assert.Equal((P95(d0), P95(d1)), (finding.Baseline, finding.Current));
+            }
+            else
+            {
+                // DuckDB approximates the p95 (memory bounded, Dialect): by rank within a point of the 95th percentile at
+                // these 640 durations a side (ApproximateP95Tests bounds it tighter for large groups).
+                foreach (var (sorted, p95) in new[] { (d0, finding.Baseline), (d1, finding.Current) })
+                {
+                    double below = sorted.Count(v => v < p95), atOrBelow = sorted.Count(v => v <= p95);
+                    Assert.True(below / sorted.Length <= 0.96 && atOrBelow / sorted.Length >= 0.94,
+                        $"{product}: p95 {p95} has {below} of {sorted.Length} durations below it, exact p95 {P95(sorted)}");
+                }
+            }
+
+            // The shares above the threshold the store found are exact counts.
+            var limit = finding.Baseline;
             Assert.Equal(Statistics.TwoProportionGreater(d0.LongCount(v => v > limit), d0.Length, d1.LongCount(v => v > limit), d1.Length),
                 finding.PValue, 12);
         }
