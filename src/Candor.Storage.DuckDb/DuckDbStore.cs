@@ -226,9 +226,16 @@ public sealed partial class DuckDbStore : ICandorStore
 
     /// <summary>Runs a write on the event writer connection: appends, tenants, credentials, policies, the audit log.
     /// DuckDB's calls are synchronous; the lock is not.</summary>
-    private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
+    private Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken) =>
+        UnderLockAsync(_writeLock, write, cancellationToken);
+
+    /// <summary>Runs a write of the analytics tables on their own connection, beside the event writer.</summary>
+    private Task<T> WriteDerivedAsync<T>(Func<DuckDBConnection, T> write, CancellationToken cancellationToken) =>
+        UnderLockAsync(_derivedLock, () => write(_derivedWriter), cancellationToken);
+
+    private async Task<T> UnderLockAsync<T>(SemaphoreSlim gate, Func<T> write, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -237,23 +244,7 @@ public sealed partial class DuckDbStore : ICandorStore
         }
         finally
         {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary>Runs a write of the analytics tables on their own connection, beside the event writer.</summary>
-    private async Task<T> WriteDerivedAsync<T>(Func<DuckDBConnection, T> write, CancellationToken cancellationToken)
-    {
-        await _derivedLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            cancellationToken.ThrowIfCancellationRequested();
-            return write(_derivedWriter);
-        }
-        finally
-        {
-            _derivedLock.Release();
+            gate.Release();
         }
     }
 
