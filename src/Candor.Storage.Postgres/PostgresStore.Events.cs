@@ -66,6 +66,7 @@ public sealed partial class PostgresStore
             duplicates.Sort();
         }
 
+        await AnalyzeYoungDaysAsync(events, stored).ConfigureAwait(false);
         return new AppendResult(stored.Count, duplicates);
     }
 

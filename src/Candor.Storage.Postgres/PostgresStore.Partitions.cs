@@ -16,6 +16,18 @@ public sealed partial class PostgresStore : IReceivedDayPartitions
     private readonly HashSet<DateOnly> _partitionDays = [];
     private readonly Lock _partitionDaysLock = new();
 
+    /// <summary>The rows this process has copied into each young day partition, and the count at which it analyzes
+    /// that partition next (<see cref="AnalyzeYoungDaysAsync"/>).</summary>
+    private readonly Dictionary<DateOnly, (long Rows, long NextAnalyze)> _youngDays = [];
+
+    /// <summary>A day partition is analyzed by its writer when this process has copied this many rows into it, then ten
+    /// times as many, up to <see cref="LastAnalyzedRows"/>.</summary>
+    internal const long FirstAnalyzedRows = 1_000;
+
+    /// <summary>From this size on, autovacuum's own analyze (after each 10 % of growth) keeps the statistics close
+    /// enough.</summary>
+    internal const long LastAnalyzedRows = 1_000_000;
+
     /// <inheritdoc />
     /// <remarks>A maintenance statement set (docs/operations.md lists it): it spans all tenants, as Citus would
     /// run it on every shard. The facts go by join with the days being dropped, so a tenant whose retention is
@@ -127,6 +139,79 @@ public sealed partial class PostgresStore : IReceivedDayPartitions
             {
                 _partitionDays.Add(day);
             }
+        }
+    }
+
+    /// <summary>Analyzes the day partitions that the copy of <paramref name="stored"/> made ten times larger (as far as
+    /// this process wrote them), after the commit. A new day's partition starts empty, and until it has statistics
+    /// the planner takes it for a few rows: the duplicate check's prepared plan (kept until an analyze or DDL
+    /// invalidates it) reads it by a sequential scan per key, and the projector's joins go by nested loops. At a
+    /// large installation's rate a partition holds millions of rows before autovacuum (a naptime of a minute, then
+    /// its thresholds) analyzes it; measured with bench/ingest-scale.sh --received-days: each day started with a
+    /// minute at under 1,000 events/s, duplicate checks of 20 s per batch and an analytics round timing out. An
+    /// analyze samples at most 30,000 rows, so each costs at most a few hundred milliseconds, four times a day.
+    /// Counted per process: with several writers the statistics lag by their number, not by orders of
+    /// magnitude.</summary>
+    private async Task AnalyzeYoungDaysAsync(IReadOnlyList<StoredEvent> events, List<int> stored)
+    {
+        if (stored.Count == 0)
+        {
+            return;
+        }
+
+        List<DateOnly>? due = null;
+        lock (_partitionDaysLock)
+        {
+            foreach (var group in stored.GroupBy(i => Day(events[i].ReceivedAt)))
+            {
+                var (rows, next) = _youngDays.GetValueOrDefault(group.Key, (0, FirstAnalyzedRows));
+                if (next > LastAnalyzedRows)
+                {
+                    continue;
+                }
+
+                rows += group.Count();
+                if (rows >= next)
+                {
+                    (due ??= []).Add(group.Key);
+                    while (next <= rows)
+                    {
+                        next *= 10;
+                    }
+                }
+
+                _youngDays[group.Key] = (rows, next);
+            }
+
+            // Only the newest day and the one before are young (a batch received at midnight spans both); the map
+            // forgets the rest so that it stays small.
+            var oldest = _youngDays.Keys.Max().AddDays(-1);
+            foreach (var day in _youngDays.Keys.Where(d => d < oldest).ToList())
+            {
+                _youngDays.Remove(day);
+            }
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        // The append has committed: from here nothing may turn it into an error for the caller, neither its
+        // cancellation nor a failed analyze (a partition that retention dropped meanwhile, a lost connection), which
+        // autovacuum makes up for later.
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            foreach (var day in due)
+            {
+                // The name is built from the day, the same way candor_events_partition names it.
+                await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
+                    $"ANALYZE {PartitionSchema}.{PartitionPrefix}{day:yyyyMMdd}"), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
         }
     }
 

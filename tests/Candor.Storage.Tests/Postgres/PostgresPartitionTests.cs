@@ -112,6 +112,44 @@ public sealed class PostgresPartitionTests(PostgresDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_new_days_partition_is_analyzed_by_its_writer_at_a_thousand_rows_and_again_at_ten_times_as_many()
+    {
+        // The planner takes a partition without statistics for a few rows (issue 11: the duplicate check then scanned a
+        // young day whole for every key). Autovacuum is off for the day, so every analyze seen is the writer's.
+        await using var store = await OpenMigratedAsync();
+        var day = Day0.AddDays(40);
+        await ExecuteAsync(database.ConnectionString, "SELECT candor_events_partition(@day)", ("day", DateOnly.FromDateTime(day.UtcDateTime)));
+        const string Partition = "candor_partitions.events_20261230";
+        await ExecuteAsync(database.ConnectionString, $"ALTER TABLE {Partition} SET (autovacuum_enabled = false)");
+        var tenant = Guid.NewGuid();
+        var next = 0;
+        async Task AppendAsync(int count)
+        {
+            foreach (var chunk in Enumerable.Range(next, count).Chunk(2_500))
+            {
+                var batch = chunk.Select(i => Event(tenant, Guid.NewGuid(), i, day.AddSeconds(i))).ToList();
+                Assert.Equal(batch.Count, (await store.AppendAsync(batch)).Stored);
+            }
+
+            next += count;
+        }
+
+        Task<long> AnalyzedRowsAsync() => ScalarAsync(database.ConnectionString,
+            $"SELECT CAST(reltuples AS bigint) FROM pg_class WHERE oid = '{Partition}'::regclass");
+
+        await AppendAsync(999);
+        Assert.Equal(-1, await AnalyzedRowsAsync());
+        await AppendAsync(1);
+        Assert.Equal(1_000, await AnalyzedRowsAsync());
+        await AppendAsync(8_999);
+        Assert.Equal(1_000, await AnalyzedRowsAsync());
+        await AppendAsync(1);
+        Assert.Equal(10_000, await AnalyzedRowsAsync());
+        await AppendAsync(5_000);
+        Assert.Equal(10_000, await AnalyzedRowsAsync());
+    }
+
+    [Fact]
     public async Task Retention_drops_whole_days_before_the_cutoff_with_their_facts_and_creates_days_ahead()
     {
         var fresh = new PostgresDatabase();
