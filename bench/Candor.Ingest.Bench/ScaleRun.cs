@@ -5,14 +5,21 @@ using DuckDB.NET.Data;
 using Npgsql;
 
 /// <summary><c>scale --candor PATH/candor.dll [--store duckdb|postgres] [--postgres CONNSTRING] [--events N] [--ids v7|v4]
-/// [--slice N] [--concurrency C] [--days D] [--memory-mib M] [--time-limit S] [--keep DIR]</c> (bench/ingest-scale.sh): fills a
-/// throwaway store through the real collector over HTTP with <c>candor loadgen --stream</c> (batches generated while
-/// they are sent, event times over the last D days) and prints, per slice of answered events, the stored range, the
-/// rate and the collector's resident memory (VmRSS, and VmHWM: its peak so far) from /proc. Then it stops the
-/// collector, counts the store (stored must equal accepted, with no event id twice), removes it (or, with --keep and
-/// DuckDB, moves its data folder to DIR for the analytics bench's --queries-only), and ends with
+/// [--slice N] [--concurrency C] [--days D] [--received-days R] [--memory-mib M] [--time-limit S] [--keep DIR]</c>
+/// (bench/ingest-scale.sh): fills a throwaway store through the real collector over HTTP with <c>candor loadgen
+/// --stream</c> (batches generated while they are sent, event times over the last D days) and prints, per slice of
+/// answered events, the stored range, the rate and the collector's resident memory (VmRSS, and VmHWM: its peak so far)
+/// from /proc. Then it stops the collector, counts the store (stored must equal accepted, with no event id twice, and
+/// over how many received days), removes it (or, with --keep and DuckDB, moves its data folder to DIR for the analytics
+/// bench's --queries-only), and ends with
 /// <c>scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted</c>;
-/// exit 1 on any mismatch, failed batch, duplicate answer or shortfall.</summary>
+/// exit 1 on any mismatch, failed batch, duplicate answer or shortfall.
+/// <para>A fill of the default kind receives all its events in one day: the worst case for PostgreSQL, whose events are
+/// partitioned by received day, and not how a store fills (a fleet of 5 million events a day takes ten days to 50
+/// million). With <c>--received-days R</c> the collector runs in this process instead of as <c>candor serve</c>, with
+/// the same settings but a clock that the bench moves a day forward after each N/R accepted events, so the store
+/// receives the fill over R days (starting today: the event times stay inside the collector's 30-day acceptance
+/// window).</para></summary>
 internal static class ScaleRun
 {
     public static async Task<int> RunAsync(string[] args)
@@ -21,7 +28,7 @@ internal static class ScaleRun
         var store = "duckdb";
         var ids = "v7";
         long events = 50_000_000, slice = 1_000_000;
-        int concurrency = 8, days = 10, timeLimit = 6 * 3600;
+        int concurrency = 8, days = 10, receivedDays = 1, timeLimit = 6 * 3600;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +41,7 @@ internal static class ScaleRun
                 case "--slice": slice = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--concurrency": concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--days": days = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--received-days": receivedDays = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--memory-mib": memory = args[++i]; break;
                 case "--time-limit": timeLimit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--keep": keep = Path.GetFullPath(args[++i]); break;
@@ -53,6 +61,12 @@ internal static class ScaleRun
             return 2;
         }
 
+        if (receivedDays is < 1 or > 20)
+        {
+            Console.Error.WriteLine("--received-days must be 1 to 20 (the event times and the shifted clock stay within the 30-day acceptance window).");
+            return 2;
+        }
+
         if (keep is not null && (store != "duckdb" || Directory.Exists(keep)))
         {
             Console.Error.WriteLine($"--keep needs --store duckdb and a folder that does not exist yet ({keep}).");
@@ -61,7 +75,7 @@ internal static class ScaleRun
 
         var load = File.ReadAllText("/proc/loadavg").Split(' ');
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"scale: {events:N0} events into {store} over HTTP, ids {ids}, slices of {slice:N0}, {concurrency} senders, event times over {days} days; {Environment.ProcessorCount} cores, load average {load[0]} {load[1]} {load[2]}"));
+            $"scale: {events:N0} events into {store} over HTTP, ids {ids}, slices of {slice:N0}, {concurrency} senders, event times over {days} days, received over {receivedDays} day(s){(receivedDays > 1 ? " (collector in process)" : "")}; {Environment.ProcessorCount} cores, load average {load[0]} {load[1]} {load[2]}"));
 
         var folder = Path.Combine(Path.GetTempPath(), "candor-scale-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -84,23 +98,9 @@ internal static class ScaleRun
             var key = tenantJson.RootElement.GetProperty("ingestionKey").GetString()!;
             var url = $"http://127.0.0.1:{Compare.FreePort()}";
 
-            var serve = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { candor, "serve", "--data", folder, "--store", storeArgument, "--urls", url },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                Environment = { ["Logging__LogLevel__Default"] = "Warning" },
-            };
-            if (memory is not null)
-            {
-                serve.Environment["CANDOR_DuckDb__MemoryLimitMiB"] = memory;
-            }
-
-            using var server = Process.Start(serve)!;
-            server.OutputDataReceived += (_, _) => { };
-            server.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
-            server.BeginOutputReadLine();
-            server.BeginErrorReadLine();
+            await using var server = receivedDays > 1
+                ? await Collector.InProcessAsync(candor, folder, storeArgument, url, memory)
+                : Collector.Child(candor, folder, storeArgument, url, memory);
             var rates = new List<double>();
             JsonElement? report = null;
             int loadgenExit;
@@ -108,9 +108,17 @@ internal static class ScaleRun
             try
             {
                 await WaitReadyAsync(url, server);
+                var day = 0;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"stored events",27} {"events/s",10} {"RSS MiB",8} {"peak RSS MiB",13} {"collector CPU µs/event",23} {"loadgen CPU µs/event",21} {"waited for loadgen",19}"));
                 var collectorCpu = CpuSeconds(server.Id);
+                if (receivedDays > 1)
+                {
+                    // The bench's own threads count in the collector's CPU and memory now: a reader of one line a slice
+                    // and a sampler, next to nothing.
+                    Console.WriteLine("(collector in the bench's process: its CPU and memory include the bench's, a few MiB)");
+                }
+
                 using var sampler = new Memory.Sampler(server.Id);
                 var loadgen = new ProcessStartInfo("dotnet")
                 {
@@ -152,6 +160,13 @@ internal static class ScaleRun
                             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                                 $"{storedBefore,13:N0} - {accepted,11:N0} {rate,10:N0} {rss / 1048576.0,8:N0} {hwm / 1048576.0,13:N0} {(cpuNow - collectorCpu) * 1e6 / sliceEvents,23:F1} {root.GetProperty("loadgenCpuMicrosPerEvent").GetDouble(),21:F1} {root.GetProperty("queueWaits").GetInt64() / (double)batches,19:P0}"));
                             (storedBefore, collectorCpu) = (accepted, cpuNow);
+                            while (day < receivedDays - 1 && accepted >= (day + 1) * events / receivedDays)
+                            {
+                                server.NextDay();
+                                day++;
+                                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(the collector's clock moved to day {day + 1} of {receivedDays})"));
+                            }
+
                             break;
                         case "report":
                             report = root.Clone();
@@ -165,12 +180,7 @@ internal static class ScaleRun
             }
             finally
             {
-                // SIGTERM lets the collector drain its group commit and close the store.
-                Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-                if (!server.WaitForExit(120_000))
-                {
-                    server.Kill();
-                }
+                await server.StopAsync();
             }
 
             if (report is not { } r || rates.Count == 0)
@@ -180,11 +190,11 @@ internal static class ScaleRun
             }
 
             var (acceptedTotal, duplicates, rejected) = (r.GetProperty("accepted").GetInt64(), r.GetProperty("duplicates").GetInt64(), r.GetProperty("rejected").GetInt64());
-            var (stored, distinct) = store == "duckdb"
+            var (stored, distinct, storedDays) = store == "duckdb"
                 ? await CountDuckDbAsync(Path.Combine(folder, "candor.duckdb"), tenant)
                 : await CountPostgresAsync(countConnection, tenant);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loadgen: sent {r.GetProperty("eventsSent").GetInt64():N0} of {events:N0} in {r.GetProperty("seconds").GetDouble():F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {r.GetProperty("batchesFailed").GetInt64()}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                $"loadgen: sent {r.GetProperty("eventsSent").GetInt64():N0} of {events:N0} in {r.GetProperty("seconds").GetDouble():F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {r.GetProperty("batchesFailed").GetInt64()}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids, received over {storedDays} day(s); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
 
             var problems = new List<string>();
             if (stored != acceptedTotal)
@@ -247,31 +257,32 @@ internal static class ScaleRun
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
-    private static async Task<(long Stored, long Distinct)> CountDuckDbAsync(string file, Guid tenant)
+    private static async Task<(long Stored, long Distinct, long Days)> CountDuckDbAsync(string file, Guid tenant)
     {
         await using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = file }.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), count(DISTINCT event_id) FROM events WHERE tenant_id = $tenant";
+        command.CommandText = "SELECT count(*), count(DISTINCT event_id), count(DISTINCT CAST(received_at AS DATE)) FROM events WHERE tenant_id = $tenant";
         command.Parameters.Add(new DuckDBParameter("tenant", tenant));
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
-    private static async Task<(long Stored, long Distinct)> CountPostgresAsync(string connectionString, Guid tenant)
+    private static async Task<(long Stored, long Distinct, long Days)> CountPostgresAsync(string connectionString, Guid tenant)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT event_id) FROM events WHERE tenant_id = @tenant", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT event_id), count(DISTINCT CAST(received_at AT TIME ZONE 'UTC' AS date)) FROM events WHERE tenant_id = @tenant", connection);
         command.Parameters.AddWithValue("tenant", tenant);
         command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
-    private static async Task WaitReadyAsync(string url, Process server)
+    private static async Task WaitReadyAsync(string url, Collector server)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var waited = Stopwatch.StartNew();
