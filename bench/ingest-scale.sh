@@ -8,9 +8,10 @@
 #   scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted
 # Usage: bench/ingest-scale.sh [--events 50000000] [--store duckdb|postgres] [--ids v7|v4] [--slice 1000000]
 #        [--concurrency 8] [--days 10] [--memory-mib M (DuckDB's memory limit; default the collector's 512)]
-#        [--received-days R (the store receives the fill over R days, as a fleet of N/R events a day would fill it;
-#        the collector then runs in the bench's process, whose clock it moves a day forward after each N/R events;
-#        default 1: every event received today, PostgreSQL's worst case: one day partition holds them all)]
+#        [--received-days R (the store receives the fill over R days, as a fleet of N/R events a day would fill it:
+#        the collector then runs in the bench's process, which moves its clock a day forward before each day's N/R
+#        events, sent by a load generator of their own whose events happened that day; default 1: every event
+#        received today with event times over --days, PostgreSQL's worst case: one day partition holds them all)]
 #        [--keep DIR (DuckDB only: move the filled data folder to DIR instead of removing it)]
 #        [--pg-setting name=value]... (PostgreSQL only, repeatable: a server setting for the throwaway cluster,
 #        e.g. --pg-setting shared_buffers=1GB; the settings the server ran with are printed first, so a figure

@@ -17,9 +17,10 @@ using Npgsql;
 /// <para>A fill of the default kind receives all its events in one day: the worst case for PostgreSQL, whose events are
 /// partitioned by received day, and not how a store fills (a fleet of 5 million events a day takes ten days to 50
 /// million). With <c>--received-days R</c> the collector runs in this process instead of as <c>candor serve</c>, with
-/// the same settings but a clock that the bench moves a day forward after each N/R accepted events, so the store
-/// receives the fill over R days (starting today: the event times stay inside the collector's 30-day acceptance
-/// window).</para></summary>
+/// the same settings but a clock that the bench moves a day forward before each day's N/R events, sent by a load
+/// generator of their own whose events happened that day (<c>--days 1 --end</c> the collector's day), so the store
+/// receives the fill over R days starting today, and a batch's duplicate check reaches the days it would in
+/// service.</para></summary>
 internal static class ScaleRun
 {
     public static async Task<int> RunAsync(string[] args)
@@ -102,16 +103,13 @@ internal static class ScaleRun
                 ? await Collector.InProcessAsync(candor, folder, storeArgument, url, memory)
                 : Collector.Child(candor, folder, storeArgument, url, memory);
             var rates = new List<double>();
-            JsonElement? report = null;
-            int loadgenExit;
+            var totals = new LoadTotals();
             long peak;
             try
             {
                 await WaitReadyAsync(url, server);
-                var day = 0;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"stored events",27} {"events/s",10} {"RSS MiB",8} {"peak RSS MiB",13} {"collector CPU µs/event",23} {"loadgen CPU µs/event",21} {"waited for loadgen",19}"));
-                var collectorCpu = CpuSeconds(server.Id);
                 if (receivedDays > 1)
                 {
                     // The bench's own threads count in the collector's CPU and memory now: a reader of one line a slice
@@ -120,62 +118,38 @@ internal static class ScaleRun
                 }
 
                 using var sampler = new Memory.Sampler(server.Id);
-                var loadgen = new ProcessStartInfo("dotnet")
+                var start = TimeProvider.System.GetUtcNow();
+                for (var day = 0; day < receivedDays && totals.Exit == 0; day++)
                 {
-                    ArgumentList =
+                    var arguments = new List<string>
                     {
                         candor, "loadgen", "--stream", "--json", "--gzip", "--url", url, "--key", key,
-                        "--events", events.ToString(CultureInfo.InvariantCulture), "--ids", ids,
-                        "--slice", slice.ToString(CultureInfo.InvariantCulture), "--days", days.ToString(CultureInfo.InvariantCulture),
+                        "--events", (events / receivedDays + (day == receivedDays - 1 ? events % receivedDays : 0)).ToString(CultureInfo.InvariantCulture),
+                        "--ids", ids, "--slice", slice.ToString(CultureInfo.InvariantCulture),
                         "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
                         "--time-limit", timeLimit.ToString(CultureInfo.InvariantCulture),
-                    },
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                };
-                using var generator = Process.Start(loadgen)!;
-                generator.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("loadgen: " + e.Data); };
-                generator.BeginErrorReadLine();
-                long storedBefore = 0;
-                while (await generator.StandardOutput.ReadLineAsync() is { } line)
-                {
-                    if (!line.StartsWith('{'))
+                    };
+                    if (receivedDays > 1)
                     {
-                        continue;
+                        // Each day's events happened that day, by the collector's clock, as a fleet's uploads do (most a
+                        // few minutes after the event): so the duplicate check reaches that day and the one before, as it
+                        // would in service, not every day the store holds.
+                        if (day > 0)
+                        {
+                            server.NextDay();
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(the collector's clock moved to day {day + 1} of {receivedDays})"));
+                        }
+
+                        arguments.AddRange(["--days", "1", "--end", start.AddDays(day).AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture)]);
+                    }
+                    else
+                    {
+                        arguments.AddRange(["--days", days.ToString(CultureInfo.InvariantCulture)]);
                     }
 
-                    using var doc = JsonDocument.Parse(line);
-                    var root = doc.RootElement;
-                    switch (root.GetProperty("type").GetString())
-                    {
-                        case "slice":
-                            var rss = Memory.Read(server.Id, "VmRSS:");
-                            var hwm = Memory.Read(server.Id, "VmHWM:");
-                            var rate = root.GetProperty("eventsPerSecond").GetDouble();
-                            var accepted = root.GetProperty("accepted").GetInt64();
-                            rates.Add(rate);
-                            var cpuNow = CpuSeconds(server.Id);
-                            var sliceEvents = Math.Max(1, root.GetProperty("toEvents").GetInt64() - root.GetProperty("fromEvents").GetInt64());
-                            var batches = Math.Max(1, root.GetProperty("batches").GetInt64());
-                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                                $"{storedBefore,13:N0} - {accepted,11:N0} {rate,10:N0} {rss / 1048576.0,8:N0} {hwm / 1048576.0,13:N0} {(cpuNow - collectorCpu) * 1e6 / sliceEvents,23:F1} {root.GetProperty("loadgenCpuMicrosPerEvent").GetDouble(),21:F1} {root.GetProperty("queueWaits").GetInt64() / (double)batches,19:P0}"));
-                            (storedBefore, collectorCpu) = (accepted, cpuNow);
-                            while (day < receivedDays - 1 && accepted >= (day + 1) * events / receivedDays)
-                            {
-                                server.NextDay();
-                                day++;
-                                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(the collector's clock moved to day {day + 1} of {receivedDays})"));
-                            }
-
-                            break;
-                        case "report":
-                            report = root.Clone();
-                            break;
-                    }
+                    await RunLoadgenAsync(arguments, server, totals, rates);
                 }
 
-                await generator.WaitForExitAsync();
-                loadgenExit = generator.ExitCode;
                 peak = Math.Max(sampler.PeakBytes, Memory.Read(server.Id, "VmHWM:"));
             }
             finally
@@ -183,18 +157,18 @@ internal static class ScaleRun
                 await server.StopAsync();
             }
 
-            if (report is not { } r || rates.Count == 0)
+            if (!totals.Reported || rates.Count == 0)
             {
-                Console.WriteLine($"scale: the load generator ended (exit {loadgenExit}) without a report; nothing to compare");
+                Console.WriteLine($"scale: the load generator ended (exit {totals.Exit}) without a report; nothing to compare");
                 return 1;
             }
 
-            var (acceptedTotal, duplicates, rejected) = (r.GetProperty("accepted").GetInt64(), r.GetProperty("duplicates").GetInt64(), r.GetProperty("rejected").GetInt64());
+            var (acceptedTotal, duplicates, rejected, loadgenExit) = (totals.Accepted, totals.Duplicates, totals.Rejected, totals.Exit);
             var (stored, distinct, storedDays) = store == "duckdb"
                 ? await CountDuckDbAsync(Path.Combine(folder, "candor.duckdb"), tenant)
                 : await CountPostgresAsync(countConnection, tenant);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loadgen: sent {r.GetProperty("eventsSent").GetInt64():N0} of {events:N0} in {r.GetProperty("seconds").GetDouble():F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {r.GetProperty("batchesFailed").GetInt64()}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids, received over {storedDays} day(s); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                $"loadgen: sent {totals.Sent:N0} of {events:N0} in {totals.Seconds:F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {totals.FailedBatches}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids, received over {storedDays} day(s); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
 
             var problems = new List<string>();
             if (stored != acceptedTotal)
@@ -246,6 +220,84 @@ internal static class ScaleRun
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+    }
+
+    /// <summary>What the load generators of a run answered, summed over their runs (one, or one per received day).</summary>
+    private sealed class LoadTotals
+    {
+        public long Accepted, Duplicates, Rejected, Sent, FailedBatches;
+        public double Seconds;
+        public int Exit;
+        public bool Reported;
+    }
+
+    /// <summary>Runs one <c>candor loadgen --stream</c> and prints a line per slice it reports, numbered from what the
+    /// runs before it accepted; adds its report to <paramref name="totals"/>.</summary>
+    private static async Task RunLoadgenAsync(List<string> arguments, Collector server, LoadTotals totals, List<double> rates)
+    {
+        var loadgen = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            loadgen.ArgumentList.Add(argument);
+        }
+
+        using var generator = Process.Start(loadgen)!;
+        generator.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("loadgen: " + e.Data); };
+        generator.BeginErrorReadLine();
+        var before = totals.Accepted;
+        var storedBefore = before;
+        var collectorCpu = CpuSeconds(server.Id);
+        JsonElement? report = null;
+        while (await generator.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith('{'))
+            {
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            switch (root.GetProperty("type").GetString())
+            {
+                case "slice":
+                    var rss = Memory.Read(server.Id, "VmRSS:");
+                    var hwm = Memory.Read(server.Id, "VmHWM:");
+                    var rate = root.GetProperty("eventsPerSecond").GetDouble();
+                    var accepted = before + root.GetProperty("accepted").GetInt64();
+                    rates.Add(rate);
+                    var cpuNow = CpuSeconds(server.Id);
+                    var sliceEvents = Math.Max(1, root.GetProperty("toEvents").GetInt64() - root.GetProperty("fromEvents").GetInt64());
+                    var batches = Math.Max(1, root.GetProperty("batches").GetInt64());
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{storedBefore,13:N0} - {accepted,11:N0} {rate,10:N0} {rss / 1048576.0,8:N0} {hwm / 1048576.0,13:N0} {(cpuNow - collectorCpu) * 1e6 / sliceEvents,23:F1} {root.GetProperty("loadgenCpuMicrosPerEvent").GetDouble(),21:F1} {root.GetProperty("queueWaits").GetInt64() / (double)batches,19:P0}"));
+                    (storedBefore, collectorCpu) = (accepted, cpuNow);
+                    break;
+                case "report":
+                    report = root.Clone();
+                    break;
+            }
+        }
+
+        await generator.WaitForExitAsync();
+        if (totals.Exit == 0)
+        {
+            totals.Exit = generator.ExitCode;
+        }
+
+        if (report is { } r)
+        {
+            totals.Reported = true;
+            totals.Accepted += r.GetProperty("accepted").GetInt64();
+            totals.Duplicates += r.GetProperty("duplicates").GetInt64();
+            totals.Rejected += r.GetProperty("rejected").GetInt64();
+            totals.Sent += r.GetProperty("eventsSent").GetInt64();
+            totals.FailedBatches += r.GetProperty("batchesFailed").GetInt64();
+            totals.Seconds += r.GetProperty("seconds").GetDouble();
+        }
+        else if (totals.Exit == 0)
+        {
+            totals.Exit = -1;
         }
     }
 

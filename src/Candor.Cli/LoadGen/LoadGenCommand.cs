@@ -48,6 +48,11 @@ internal static class LoadGenCommand
             DefaultValueFactory = _ => 1_000_000,
         };
         var concurrency = new Option<int>("--concurrency") { Description = "How many senders post at the same time.", DefaultValueFactory = _ => 4 };
+        var endAt = new Option<string?>("--end")
+        {
+            Description = "When the simulated period ends, ISO 8601 (e.g. 2026-11-30T12:00Z). Default: a minute ago. The collector " +
+                "refuses events older than its acceptance window (30 days) or later than its clock.",
+        };
         var batch = new Option<int>("--batch") { Description = "Events per batch (at most 500).", DefaultValueFactory = _ => 500 };
         var seed = new Option<int>("--seed")
         {
@@ -78,7 +83,7 @@ internal static class LoadGenCommand
             "concurrent senders and report throughput, accepted/duplicate/rejected totals and latency per batch. Stops by itself " +
             "(event count and time limit).")
         {
-            url, key, retries, events, stream, days, slice, concurrency, batch, seed, ids, gzip, timeLimit, json, otlp, family, catalogPath,
+            url, key, retries, events, stream, days, slice, concurrency, batch, seed, ids, gzip, timeLimit, json, otlp, family, catalogPath, endAt,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -127,9 +132,15 @@ internal static class LoadGenCommand
             var compiled = CatalogCompiler.Compile(CatalogCommands.LoadClean(parse.GetValue(catalogPath) ?? CliRunner.FamilyFolder(parse.GetValue(family)!)));
             var time = TimeProvider.System;
 
-            // The simulated period ends a minute ago, so no event is in the collector's future.
+            // By default the simulated period ends a minute ago, so no event is in the collector's future.
             var now = time.GetUtcNow();
             var end = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-1);
+            if (parse.GetValue(endAt) is { } given)
+            {
+                end = DateTimeOffset.TryParse(given, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsedEnd)
+                    ? parsedEnd.ToUniversalTime()
+                    : throw new CliException($"--end '{given}' is not a time (ISO 8601, e.g. 2026-11-30T12:00Z).", 2);
+            }
             var quiet = parse.GetValue(json);
             LoadReport report;
             if (options.Stream)
