@@ -87,4 +87,30 @@ public sealed class LoadGenCommandTests : IDisposable
         Assert.True(report.GetProperty("stream").GetBoolean());
         Assert.Equal(2500, await collector.StoredEventsAsync());
     }
+
+    [Fact]
+    public async Task A_period_that_ends_at_a_given_time_sends_events_of_that_period_only()
+    {
+        // Three days ago at noon, one day long: every stored event happened between then and a day before.
+        var end = TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-3).AddHours(12);
+        await using var collector = await RealCollector.StartAsync();
+
+        var result = await CandorProcess.RunAsync(_folder, "loadgen", "--url", collector.Url.ToString(), "--key", collector.Tenant.IngestionKey,
+            "--stream", "--events", "2000", "--days", "1", "--end", end.ToString("yyyy-MM-ddTHH:mmZ", System.Globalization.CultureInfo.InvariantCulture), "--json");
+
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Stderr}");
+        var (first, last) = await collector.StoredEventTimesAsync();
+        Assert.InRange(first, end.AddDays(-1), end);
+        Assert.InRange(last, end.AddDays(-1), end);
+        Assert.True(last - first > TimeSpan.FromHours(1), $"the events span {last - first}, not the day");
+    }
+
+    [Fact]
+    public async Task An_end_that_is_not_a_time_is_one_clear_line()
+    {
+        var result = await CandorProcess.RunAsync(_folder, "loadgen", "--url", "http://127.0.0.1:1/", "--key", "k", "--end", "yesterday");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--end 'yesterday' is not a time", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -54,6 +54,20 @@ internal sealed class RealCollector : IAsyncDisposable
         return await store.CountAsync(Tenant.TenantId);
     }
 
+    /// <summary>Stops the collector and reads the earliest and latest event time of the tenant's stored events.</summary>
+    public async Task<(DateTime First, DateTime Last)> StoredEventTimesAsync()
+    {
+        await StopAsync();
+        await using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(_folder, "data", DuckDbStoreOptions.DefaultFileName)}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT min(time), max(time) FROM events WHERE tenant_id = $tenant";
+        command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("tenant", Tenant.TenantId));
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetDateTime(0), reader.GetDateTime(1));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
