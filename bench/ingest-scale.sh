@@ -16,6 +16,8 @@
 #        [--pg-setting name=value]... (PostgreSQL only, repeatable: a server setting for the throwaway cluster,
 #        e.g. --pg-setting shared_buffers=1GB; the settings the server ran with are printed first, so a figure
 #        always says which settings it was taken with. Without any, PostgreSQL's defaults apply.)
+#        [--pg-statements] (PostgreSQL only: load pg_stat_statements and print, at the end, the statements that took
+#        the server's time, with their share: where PostgreSQL's time goes as the store fills)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -24,10 +26,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 CANDOR_HOME="$root"
 store=duckdb
 args=()
 pg_settings=()
+pg_statements=0
 input=("$@")
 for (( i = 0; i < ${#input[@]}; i++ )); do
   if [[ "${input[$i]}" == "--store" ]]; then store="${input[$((i + 1))]:-}"; fi
   # --pg-setting is the script's own (the bench does not know it): taken out of the bench's arguments.
+  if [[ "${input[$i]}" == "--pg-statements" ]]; then pg_statements=1; continue; fi
   if [[ "${input[$i]}" == "--pg-setting" ]]; then
     setting="${input[$((i + 1))]:-}"
     if [[ "$setting" != *=* ]]; then echo "--pg-setting needs name=value" >&2; exit 2; fi
@@ -57,6 +61,11 @@ if [[ "$store" == "postgres" ]]; then
     # what larger max_wal_size/shared_buffers would save.
     psql -h 127.0.0.1 -p "$pg_port" -U candor -d postgres -Atc \
       "SELECT 'postgres: WAL ' || pg_size_pretty(wal_bytes) || ', ' || wal_records || ' records, ' || wal_fpi || ' full-page images' FROM pg_stat_wal" 2>/dev/null || true
+    if [[ $pg_statements -eq 1 ]]; then
+      echo "postgres: the statements that took the server's time (share of all, calls, mean ms, the statement's start):"
+      psql -h 127.0.0.1 -p "$pg_port" -U candor -d postgres -Atc \
+        "SELECT lpad(round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) || ' %', 8) || lpad(calls::text, 10) || lpad(round((mean_exec_time)::numeric, 2)::text, 10) || '  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" 2>/dev/null || true
+    fi
     as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     if [[ -f "$pg_dir/server.log" ]]; then
       echo "postgres: $(grep -c 'checkpoint starting' "$pg_dir/server.log" || true) checkpoints," \
@@ -69,10 +78,14 @@ if [[ "$store" == "postgres" ]]; then
   as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U candor --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1
   pg_opts="-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=on -c max_connections=200 -c log_checkpoints=on"
   for setting in "${pg_settings[@]}"; do pg_opts+=" -c $setting"; done
+  if [[ $pg_statements -eq 1 ]]; then pg_opts+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"; fi
   as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 -o "$pg_opts" start >/dev/null
   echo "postgres: $("$pg_bin/postgres" --version | awk '{print $3}'), settings:" \
     "$(psql -h 127.0.0.1 -p "$pg_port" -U candor -d postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'synchronous_commit', 'fsync')")" \
     "${pg_settings[*]:+(set: ${pg_settings[*]})}"
+  if [[ $pg_statements -eq 1 ]]; then
+    psql -h 127.0.0.1 -p "$pg_port" -U candor -d postgres -qAtc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  fi
   pg_args=(--postgres "Host=127.0.0.1;Port=$pg_port;Username=candor;Database=postgres")
 fi
 

@@ -76,7 +76,7 @@ internal static class ScaleRun
 
         var load = File.ReadAllText("/proc/loadavg").Split(' ');
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"scale: {events:N0} events into {store} over HTTP, ids {ids}, slices of {slice:N0}, {concurrency} senders, event times over {days} days, received over {receivedDays} day(s){(receivedDays > 1 ? " (collector in process)" : "")}; {Environment.ProcessorCount} cores, load average {load[0]} {load[1]} {load[2]}"));
+            $"scale: {events:N0} events into {store} over HTTP, ids {ids}, slices of {slice:N0}, {concurrency} senders, {(receivedDays > 1 ? $"received over {receivedDays} days, each day's events of that day (collector in process)" : $"event times over {days} days, received today")}; {Environment.ProcessorCount} cores, load average {load[0]} {load[1]} {load[2]}"));
 
         var folder = Path.Combine(Path.GetTempPath(), "candor-scale-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -140,6 +140,7 @@ internal static class ScaleRun
                             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(the collector's clock moved to day {day + 1} of {receivedDays})"));
                         }
 
+                        // The same seed every day: the same fleet of devices, a day later each time.
                         arguments.AddRange(["--days", "1", "--end", start.AddDays(day).AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture)]);
                     }
                     else
@@ -168,7 +169,7 @@ internal static class ScaleRun
                 ? await CountDuckDbAsync(Path.Combine(folder, "candor.duckdb"), tenant)
                 : await CountPostgresAsync(countConnection, tenant);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loadgen: sent {totals.Sent:N0} of {events:N0} in {totals.Seconds:F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {totals.FailedBatches}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids, received over {storedDays} day(s); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                $"loadgen: sent {totals.Sent:N0} of {events:N0} in {totals.Seconds:F0} s, accepted {acceptedTotal:N0}, duplicates {duplicates:N0}, rejected {rejected:N0}, failed batches {totals.FailedBatches}, retries {totals.Retries}{(totals.FirstError is null ? "" : $" (first error: {totals.FirstError})")}, exit {loadgenExit}; store: {stored:N0} rows, {distinct:N0} distinct ids, received over {storedDays} day(s); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
 
             var problems = new List<string>();
             if (stored != acceptedTotal)
@@ -226,7 +227,8 @@ internal static class ScaleRun
     /// <summary>What the load generators of a run answered, summed over their runs (one, or one per received day).</summary>
     private sealed class LoadTotals
     {
-        public long Accepted, Duplicates, Rejected, Sent, FailedBatches;
+        public long Accepted, Duplicates, Rejected, Sent, FailedBatches, Retries;
+        public string? FirstError;
         public double Seconds;
         public int Exit;
         public bool Reported;
@@ -294,6 +296,11 @@ internal static class ScaleRun
             totals.Sent += r.GetProperty("eventsSent").GetInt64();
             totals.FailedBatches += r.GetProperty("batchesFailed").GetInt64();
             totals.Seconds += r.GetProperty("seconds").GetDouble();
+            totals.Retries += r.GetProperty("retries").GetInt64();
+            if (totals.FirstError is null && r.TryGetProperty("firstError", out var error) && error.ValueKind == JsonValueKind.String)
+            {
+                totals.FirstError = error.GetString();
+            }
         }
         else if (totals.Exit == 0)
         {
