@@ -56,7 +56,10 @@ internal abstract class Collector : IAsyncDisposable
         }
 
         var errors = new List<string>();
-        var options = OptionsReader.Read(new ConfigurationBuilder().AddEnvironmentVariables("CANDOR_").AddInMemoryCollection(settings).Build(), errors);
+        // Warning, as the child's logging is set, unless CANDOR_LogLevel asks otherwise (its own configuration key).
+        var options = OptionsReader.Read(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LogLevel"] = "Warning" })
+            .AddEnvironmentVariables("CANDOR_").AddInMemoryCollection(settings).Build(), errors);
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("the collector's settings are invalid: " + string.Join("; ", errors));
@@ -70,7 +73,6 @@ internal abstract class Collector : IAsyncDisposable
 
         var clock = new DayShiftedClock();
         options.TimeProvider = clock;
-        options.LogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(Environment.GetEnvironmentVariable("SCALE_LOG") ?? "Warning");
         return new InProcessCollector(await CandorServer.StartAsync(options), clock);
     }
 

@@ -16,9 +16,8 @@ public sealed partial class PostgresStore : IReceivedDayPartitions
     private readonly HashSet<DateOnly> _partitionDays = [];
     private readonly Lock _partitionDaysLock = new();
 
-    /// <summary>The rows this process has copied into each young day partition, and the count at which it analyzes
-    /// that partition next (<see cref="AnalyzeYoungDaysAsync"/>).</summary>
-    private readonly Dictionary<DateOnly, (long Rows, long NextAnalyze)> _youngDays = [];
+    /// <summary>The rows this process has copied into each young day partition (<see cref="AnalyzeYoungDaysAsync"/>).</summary>
+    private readonly Dictionary<DateOnly, long> _youngDays = [];
 
     /// <summary>A day partition is analyzed by its writer when this process has copied this many rows into it, then ten
     /// times as many, up to <see cref="LastAnalyzedRows"/>.</summary>
@@ -164,23 +163,14 @@ public sealed partial class PostgresStore : IReceivedDayPartitions
         {
             foreach (var group in stored.GroupBy(i => Day(events[i].ReceivedAt)))
             {
-                var (rows, next) = _youngDays.GetValueOrDefault(group.Key, (0, FirstAnalyzedRows));
-                if (next > LastAnalyzedRows)
-                {
-                    continue;
-                }
-
-                rows += group.Count();
-                if (rows >= next)
+                var before = _youngDays.GetValueOrDefault(group.Key);
+                var after = before + group.Count();
+                _youngDays[group.Key] = after;
+                var next = NextAnalysis(before);
+                if (next <= LastAnalyzedRows && after >= next)
                 {
                     (due ??= []).Add(group.Key);
-                    while (next <= rows)
-                    {
-                        next *= 10;
-                    }
                 }
-
-                _youngDays[group.Key] = (rows, next);
             }
 
             // Only the newest day and the one before are young (a batch received at midnight spans both); the map
@@ -213,6 +203,19 @@ public sealed partial class PostgresStore : IReceivedDayPartitions
         catch (NpgsqlException)
         {
         }
+    }
+
+    /// <summary>The count of rows at which a day that holds <paramref name="rows"/> is analyzed next: the first of
+    /// <see cref="FirstAnalyzedRows"/> and its tenfolds above it.</summary>
+    private static long NextAnalysis(long rows)
+    {
+        var next = FirstAnalyzedRows;
+        while (next <= rows)
+        {
+            next *= 10;
+        }
+
+        return next;
     }
 
     private void ForgetPartitions()
