@@ -21,7 +21,8 @@ namespace Candor.Analytics.Projection;
 /// a fast ingest) is projected in parts of about that many events in order of reception, so that a round's memory is
 /// bounded whatever it has to read (issue 11: the collector's peak); the parts give the same facts as one statement
 /// over the window.</summary>
-internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvents = AnalyticsProjector.MaxPartEvents)
+internal sealed class AnalyticsProjector(
+    IAnalyticsStore store, int maxPartEvents = AnalyticsProjector.MaxPartEvents, long maxSpanEvents = AnalyticsProjector.MaxSpanEvents)
 {
     /// <summary>A duration reported both by a product event and by <c>app.operation.completed</c> (same session, same
     /// instant) counts once; the operation event is looked for this far before the window too, since the two may arrive
@@ -42,6 +43,25 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
     /// is about a dozen parts.</summary>
     public const int MaxPartEvents = 500_000;
 
+    /// <summary>The step, traced under this name, that projects the durations of product events (every event with a
+    /// durationMs but app.operation.completed, which the durations step projects, and session length and hang time,
+    /// which are not operations), named after the event. Such an event may report a measurement that the same session
+    /// also reported as app.operation.completed at the same instant (a sync reports fieldservice.sync.completed and the
+    /// operation "sync"): it is the same measurement described twice, counting both would report one slowdown twice, so
+    /// the event counts only when no such operation was received within <see cref="TwinMargin"/> of the statement's
+    /// range, within the window. As a NOT EXISTS both stores turn that check into a semi-join driven by the few product
+    /// events, but it still reads every operation of its range and margin: at 40,000 events/s a margin is 2.4 M events,
+    /// far more than a part's 500,000, and a round of a dozen parts read each margin a dozen times (on PostgreSQL 1.2 of
+    /// a step's 1.6 s over 100,000 new events). So this step runs once per span of consecutive parts of up to
+    /// <see cref="MaxSpanEvents"/> events, not once per part.</summary>
+    public const string ReportedDurations = "reported_durations";
+
+    /// <summary>About the most events one <see cref="ReportedDurations"/> statement spans (the constructor's default):
+    /// what it holds is the product events with a durationMs among them (about a sixth of a fleet's events), so four
+    /// parts' worth stays within the memory a part's durations take, and a round at 100,000 events/s reads its margins
+    /// three times rather than a dozen.</summary>
+    public const long MaxSpanEvents = 4L * MaxPartEvents;
+
     /// <summary>The most arrival rows one round consumes (one per append, a group commit of the collector being one
     /// append; the rest wait for the next round). Far above what a round meets: a collector committing 1,000 times a
     /// second for a one-minute round writes 60,000.</summary>
@@ -60,10 +80,10 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>The facts every run inserts; $1 = exclusive lower bound, $2 = inclusive upper bound of received_at (the
-    /// durations also take $3, $4: where their operation twins are looked for). Each event's JSON is read once, in the
-    /// one step whose event names it has.</summary>
-    private static readonly (string Table, string Sql)[] FactInserts =
+    /// <summary>The facts every run inserts, per part (per span: <see cref="ReportedDurations"/>); $1 = exclusive lower
+    /// bound, $2 = inclusive upper bound of received_at (the reported durations also take $3, $4: where their operation
+    /// twins are looked for). Each event's JSON is read once, in the one step whose event names it has.</summary>
+    private static readonly (string Step, string Sql)[] FactInserts =
     [
         ("analytics_sessions", """
         INSERT INTO analytics_sessions (tenant_id, event_id, device_id, session_id, product, app_version, device_class, day, received_at)
@@ -94,18 +114,11 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.feature.failed'
           AND NOT EXISTS (SELECT 1 FROM analytics_feature_failures f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
         """),
-        // app.operation.completed names its operation; every other event with a durationMs (launch, sync, service
-        // calls, form loads, ...) is an operation named after the event, unless the same session reported an
-        // app.operation.completed at the same instant: that is the same measurement described twice (a sync reports
-        // fieldservice.sync.completed and the operation "sync"), and counting both would report one slowdown twice.
-        // Session length and hang time are not operations. The operations and the other events are two branches: only
-        // the second needs the twin check, and as a NOT EXISTS of its own both stores turn it into a semi-join driven by
-        // the few product events (DuckDB joins the distinct (tenant, session, time) of those to a scan of the operations,
-        // where a DISTINCT over every operation of the window and the margin cost more than the rest of the step). The
-        // twins are looked for a TwinMargin either side of the part ($3, $4), within the window. The fact check stays
-        // a hash anti-join on each branch (a correlated NOT EXISTS there became delim joins that cost DuckDB more than
-        // the scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining
-        // the extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
+        // app.operation.completed names its operation. Every other event with a durationMs (launch, sync, service
+        // calls, form loads, ...) is an operation named after the event: see ReportedDurations, a step of its own. The
+        // fact check is a hash anti-join (a correlated NOT EXISTS there became delim joins that cost DuckDB more than the
+        // scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining the
+        // extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
         ("analytics_durations", """
         INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
@@ -116,8 +129,13 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
                 ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
               WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name = 'app.operation.completed' AND {has:durationMs}
                 AND f.fact_event IS NULL
-              UNION ALL
-              SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, {day} AS day,
+              OFFSET 0) d
+        WHERE ms IS NOT NULL
+        """),
+        (ReportedDurations, """
+        INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
+        SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
+        FROM (SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, {day} AS day,
                      e.name AS operation, {json:durationMs} AS ms, e.received_at
               FROM events e
               LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
@@ -178,8 +196,9 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
     public const long SortedPartEvents = 250_000;
 
     /// <summary>The name of the <see cref="ActivitySource"/> that traces each step of a run (<c>arrivals</c>, what to
-    /// read; one activity per fact table, named after it; then <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing
-    /// or a benchmark's listener. Without a listener no activity is created.</summary>
+    /// read; one activity per fact table, named after it, and <see cref="ReportedDurations"/>; then
+    /// <c>fingerprints</c>): where a slow run spends its time, for an operator's tracing or a benchmark's listener.
+    /// Without a listener no activity is created.</summary>
     public const string ActivitySourceName = "Candor.Analytics.Projection";
 
     private static readonly ActivitySource Tracing = new(ActivitySourceName);
@@ -242,21 +261,23 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
             // a round that stops half-way leaves its arrivals, so the next round reads the same ranges again and the
             // anti-join skips what this one had inserted.
             long added = 0;
-            foreach (var (table, shared) in FactInserts)
+            var spans = Spans(parts, maxSpanEvents);
+            foreach (var (step, shared) in FactInserts)
             {
-                using var step = Tracing.StartActivity(table);
-                var sql = store.Dialect == SqlDialect.DuckDb && DuckDbInserts.TryGetValue(table, out var own) ? own : shared;
-                foreach (var (from, to, lower, upper, events) in parts)
+                using var activity = Tracing.StartActivity(step);
+                var sql = store.Dialect == SqlDialect.DuckDb && DuckDbInserts.TryGetValue(step, out var own) ? own : shared;
+                var reported = step == ReportedDurations;
+                foreach (var (from, to, lower, upper, events) in reported ? spans : parts)
                 {
                     var split = upper - SplitLag;
-                    var durations = table == "analytics_durations";
+                    var durations = reported || step == "analytics_durations";
                     var text = durations && events >= SortedPartEvents ? sql + DurationsOrder : sql;
                     foreach (var (a, b) in durations && upper == to && split > lower ? [(lower, split), (split, upper)] : new[] { (lower, upper) })
                     {
-                        // The operation twin of a duration is looked for a TwinMargin either side of the statement's range,
-                        // within the window (a range that ends inside the window would otherwise miss a twin received
-                        // just after it, which one statement over the whole window finds).
-                        IReadOnlyList<object?> parameters = durations
+                        // The operation twin of a reported duration is looked for a TwinMargin either side of the
+                        // statement's range, within the window (a range that ends inside the window would otherwise miss
+                        // a twin received just after it, which one statement over the whole window finds).
+                        IReadOnlyList<object?> parameters = reported
                             ? [a, b, a - TwinMargin, b + TwinMargin < to ? b + TwinMargin : to]
                             : [a, b];
                         added += (await store.ExecuteAsync([store.Statement(text, parameters)], cancellationToken).ConfigureAwait(false))[0];
@@ -332,6 +353,27 @@ internal sealed class AnalyticsProjector(IAnalyticsStore store, int maxPartEvent
 
         parts.Add((lower, to, inPart));
         return parts;
+    }
+
+    /// <summary>The parts joined into spans of consecutive parts of one window, each of at most
+    /// <paramref name="maxEvents"/> events but for a single part that alone holds more.</summary>
+    internal static List<(DateTime From, DateTime To, DateTime Lower, DateTime Upper, long Events)> Spans(
+        IReadOnlyList<(DateTime From, DateTime To, DateTime Lower, DateTime Upper, long Events)> parts, long maxEvents)
+    {
+        var spans = new List<(DateTime From, DateTime To, DateTime Lower, DateTime Upper, long Events)>();
+        foreach (var part in parts)
+        {
+            if (spans.Count > 0 && spans[^1].From == part.From && spans[^1].Events + part.Events <= maxEvents)
+            {
+                spans[^1] = spans[^1] with { Upper = part.Upper, Events = spans[^1].Events + part.Events };
+            }
+            else
+            {
+                spans.Add(part);
+            }
+        }
+
+        return spans;
     }
 
     /// <summary>The newest received_at and the number of events of each minute or second of (from, to] with events, in

@@ -29,15 +29,20 @@ public sealed class BoundedPartsTests
         "SELECT * FROM analytics_device_days",
     ];
 
+    /// <summary>Reported durations (the twin check) run per span of parts: one span over the window, and spans of a few
+    /// parts each, whose ends also fall between twins.</summary>
     [Theory]
-    [InlineData("duckdb")]
-    [InlineData("postgres")]
-    public async Task A_round_in_parts_of_a_few_events_gives_the_facts_of_one_statement_over_the_window_and_reading_it_again_adds_nothing(string backend)
+    [InlineData("duckdb", AnalyticsProjector.MaxSpanEvents)]
+    [InlineData("duckdb", 3 * Bound)]
+    [InlineData("postgres", AnalyticsProjector.MaxSpanEvents)]
+    [InlineData("postgres", 3 * Bound)]
+    public async Task A_round_in_parts_of_a_few_events_gives_the_facts_of_one_statement_over_the_window_and_reading_it_again_adds_nothing(
+        string backend, long spanBound)
     {
         var events = Dataset();
         await using var bounded = await TestStore.OpenAsync(backend);
         await bounded.Store.AppendAsync(events);
-        var projector = new AnalyticsProjector(bounded.Analytics, Bound);
+        var projector = new AnalyticsProjector(bounded.Analytics, Bound, spanBound);
         var added = await projector.RunAsync();
 
         await using var whole = await TestStore.OpenAsync(backend);
@@ -96,6 +101,39 @@ public sealed class BoundedPartsTests
         Assert.Equal(2, straddling);
 
         Assert.Equal([(from, to, (long)events.Count)], await new AnalyticsProjector(store.Analytics, events.Count).PartsAsync(from, to, CancellationToken.None));
+
+        // The same parts joined into spans of at most three bounds: consecutive, covering the window, and with an end
+        // between twins too.
+        var spans = AnalyticsProjector.Spans([.. parts.Select(p => (from, to, p.Lower, p.Upper, p.Events))], 3 * Bound);
+        Assert.InRange(spans.Count, 2, parts.Count - 1);
+        Assert.Equal((from, to), (spans[0].Lower, spans[^1].Upper));
+        Assert.All(spans.Skip(1).Zip(spans), pair => Assert.Equal(pair.Second.Upper, pair.First.Lower));
+        Assert.All(spans, s => Assert.InRange(s.Events, 1, 3 * Bound));
+        Assert.Equal(events.Count, spans.Sum(s => s.Events));
+        Assert.Contains(events.Where(e => e.Name == "app.operation.completed"), op => spans.Any(s =>
+            (op.ReceivedAt.UtcDateTime <= s.Upper) != (events.Single(e => e.Name == "p.sync.completed" && e.SessionId == op.SessionId && e.Time == op.Time).ReceivedAt.UtcDateTime <= s.Upper)));
+    }
+
+    [Fact]
+    public void Spans_never_join_parts_of_two_windows_and_keep_a_part_larger_than_the_bound_whole()
+    {
+        var t = Start;
+        var (w1, w2) = ((t, t.AddMinutes(3)), (t.AddMinutes(10), t.AddMinutes(12)));
+        var spans = AnalyticsProjector.Spans(
+        [
+            (w1.Item1, w1.Item2, t, t.AddMinutes(1), 40),
+            (w1.Item1, w1.Item2, t.AddMinutes(1), t.AddMinutes(2), 40),
+            (w1.Item1, w1.Item2, t.AddMinutes(2), t.AddMinutes(3), 40),
+            (w2.Item1, w2.Item2, t.AddMinutes(10), t.AddMinutes(11), 150),
+            (w2.Item1, w2.Item2, t.AddMinutes(11), t.AddMinutes(12), 10),
+        ], 100);
+        Assert.Equal(
+        [
+            (w1.Item1, w1.Item2, t, t.AddMinutes(2), 80L),
+            (w1.Item1, w1.Item2, t.AddMinutes(2), t.AddMinutes(3), 40L),
+            (w2.Item1, w2.Item2, t.AddMinutes(10), t.AddMinutes(11), 150L),
+            (w2.Item1, w2.Item2, t.AddMinutes(11), t.AddMinutes(12), 10L),
+        ], spans);
     }
 
     private const int Sessions = 24;
