@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Candor.Analytics.Failures;
 using Candor.Analytics.Sql;
 using Candor.Storage;
@@ -12,16 +13,16 @@ namespace Candor.Analytics.Projection;
 /// transaction, the range of <c>received_at</c> it stored, and a round consumes the rows it read. So a round reads the
 /// new events and a few seconds around them, not a fixed overlap behind a watermark, and an append that commits long
 /// after its <c>received_at</c> (a collector that took minutes to write, the cluster's stream after an outage) is still
-/// projected. Idempotent: a fact is inserted only when no fact of the same event id exists among the facts received in
-/// the same window (an anti-join that touches only the window, where a primary key on DuckDB cost half the projection
-/// time), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice, or reading a range
+/// projected. Idempotent: a fact is inserted only when no fact of the same event id exists (on DuckDB an anti-join
+/// against the facts received in the same window, where a primary key cost half the projection time; on PostgreSQL the
+/// facts' primary key, see <see cref="FactCheck"/>), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice, or reading a range
 /// again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
 /// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised). A window of more than
 /// <paramref name="maxPartEvents"/> events (a backlog: the first round of a store, a collector whose rounds fall behind
 /// a fast ingest) is projected in parts of about that many events in order of reception, so that a round's memory is
 /// bounded whatever it has to read (issue 11: the collector's peak); the parts give the same facts as one statement
 /// over the window.</summary>
-internal sealed class AnalyticsProjector(
+internal sealed partial class AnalyticsProjector(
     IAnalyticsStore store, int maxPartEvents = AnalyticsProjector.MaxPartEvents, long maxSpanEvents = AnalyticsProjector.MaxSpanEvents)
 {
     /// <summary>A duration reported both by a product event and by <c>app.operation.completed</c> (same session, same
@@ -89,70 +90,72 @@ internal sealed class AnalyticsProjector(
         INSERT INTO analytics_sessions (tenant_id, event_id, device_id, session_id, product, app_version, device_class, day, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, device_class, {day}, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.session.started'
-          AND NOT EXISTS (SELECT 1 FROM analytics_sessions f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          {no_fact:analytics_sessions}
+        {on_conflict}
         """),
         ("analytics_session_ends", """
         INSERT INTO analytics_session_ends (tenant_id, event_id, device_id, session_id, product, app_version, day, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, day, CAST(ms AS FLOAT8), received_at
         FROM (SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day} AS day, {json:durationMs} AS ms, received_at
               FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.session.ended'
-                AND NOT EXISTS (SELECT 1 FROM analytics_session_ends f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+                {no_fact:analytics_session_ends}
               OFFSET 0) e
         WHERE ms IS NOT NULL
+        {on_conflict}
         """),
         ("analytics_crashes", """
         INSERT INTO analytics_crashes (tenant_id, event_id, device_id, session_id, product, app_version, day, exception_type, stack_signature, os, device_class, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day},
                coalesce({json:exceptionType}, 'unknown'), coalesce({json:stackSignature}, ''), os, device_class, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.crashed'
-          AND NOT EXISTS (SELECT 1 FROM analytics_crashes f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          {no_fact:analytics_crashes}
+        {on_conflict}
         """),
         ("analytics_feature_failures", """
         INSERT INTO analytics_feature_failures (tenant_id, event_id, device_id, session_id, product, app_version, day, feature, error_code, os, device_class, received_at)
         SELECT tenant_id, event_id, device_id, session_id, product, app_version, {day},
                coalesce({json:feature}, 'unknown'), coalesce({json:errorCode}, 'unknown'), os, device_class, received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.feature.failed'
-          AND NOT EXISTS (SELECT 1 FROM analytics_feature_failures f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          {no_fact:analytics_feature_failures}
+        {on_conflict}
         """),
         // app.operation.completed names its operation. Every other event with a durationMs (launch, sync, service
-        // calls, form loads, ...) is an operation named after the event: see ReportedDurations, a step of its own. The
-        // fact check is a hash anti-join (a correlated NOT EXISTS there became delim joins that cost DuckDB more than the
-        // scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining the
+        // calls, form loads, ...) is an operation named after the event: see ReportedDurations, a step of its own. On
+        // DuckDB the fact check is a hash anti-join (a correlated NOT EXISTS there became delim joins that cost DuckDB
+        // more than the scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining the
         // extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
         ("analytics_durations", """
         INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
         FROM (SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, {day} AS day,
                      coalesce({json:operation}, 'unknown') AS operation, {json:durationMs} AS ms, e.received_at
-              FROM events e
-              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
-                ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
-              WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name = 'app.operation.completed' AND {has:durationMs}
-                AND f.fact_event IS NULL
+              FROM events e {fact_join:analytics_durations}
+              WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name = 'app.operation.completed' AND {has:durationMs} {no_fact}
               OFFSET 0) d
-        WHERE ms IS NOT NULL
+        WHERE ms IS NOT NULL{order}
+        {on_conflict}
         """),
         (ReportedDurations, """
         INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
         FROM (SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, {day} AS day,
                      e.name AS operation, {json:durationMs} AS ms, e.received_at
-              FROM events e
-              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations WHERE received_at > $1 AND received_at <= $2) f
-                ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
+              FROM events e {fact_join:analytics_durations}
               WHERE e.received_at > $1 AND e.received_at <= $2 AND e.name NOT IN ('app.operation.completed', 'app.session.ended', 'app.hang.detected')
-                AND {has:durationMs} AND f.fact_event IS NULL
+                AND {has:durationMs} {no_fact}
                 AND NOT EXISTS (SELECT 1 FROM {rows} o
                                 WHERE o.received_at > $3 AND o.received_at <= $4 AND o.name = 'app.operation.completed'
                                   AND o.tenant_id = e.tenant_id AND o.session_id = e.session_id AND o.time = e.time)
               OFFSET 0) d
-        WHERE ms IS NOT NULL
+        WHERE ms IS NOT NULL{order}
+        {on_conflict}
         """),
         ("analytics_commands", """
         INSERT INTO analytics_commands (tenant_id, event_id, device_id, product, day, command, received_at)
         SELECT tenant_id, event_id, device_id, product, {day}, coalesce({json:commandId}, 'unknown'), received_at
         FROM events WHERE received_at > $1 AND received_at <= $2 AND name = 'app.command.invoked'
-          AND NOT EXISTS (SELECT 1 FROM analytics_commands f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)
+          {no_fact:analytics_commands}
+        {on_conflict}
         """),
         ("analytics_device_days", """
         INSERT INTO analytics_device_days (tenant_id, device_id, product, app_version, day, received_at)
@@ -187,6 +190,28 @@ internal sealed class AnalyticsProjector(
     /// product, operation, version): they fill row groups of their own whose min/max on those columns let DuckDB skip
     /// everything but the pairs a regression test compares (the first projection of a store, a backlog).</summary>
     private const string DurationsOrder = "\nORDER BY 1, 4, 8, 5";
+
+    /// <summary>Expands the fact check of an insert: <c>{no_fact:TABLE}</c> (in a filter of <c>events</c>),
+    /// <c>{fact_join:TABLE}</c> with <c>{no_fact}</c> (a join to <c>events e</c> and its filter), <c>{on_conflict}</c>.
+    /// On DuckDB they are an anti-join against the facts received in the statement's range, whose zone maps on
+    /// received_at keep it off earlier facts, and no conflict clause: a primary key there cost half the projection time.
+    /// On PostgreSQL they are nothing but <c>ON CONFLICT (tenant_id, event_id) DO NOTHING</c>: its fact tables have that
+    /// primary key, which every insert maintains anyway, and no index on received_at, so the anti-join read the whole
+    /// fact table for every statement (a cost that grew with the store: a sequential scan of every duration fact in each
+    /// of a round's parts).</summary>
+    private static string FactCheck(SqlDialect dialect, string sql) => FactToken().Replace(sql, m => (m.Groups[1].Value, dialect) switch
+    {
+        (_, SqlDialect.Postgres) => m.Groups[1].Value == "on_conflict" ? "ON CONFLICT (tenant_id, event_id) DO NOTHING" : "",
+        ("no_fact", _) when m.Groups[2].Success => string.Create(CultureInfo.InvariantCulture,
+            $"AND NOT EXISTS (SELECT 1 FROM {m.Groups[2].Value} f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)"),
+        ("no_fact", _) => "AND f.fact_event IS NULL",
+        ("fact_join", _) => string.Create(CultureInfo.InvariantCulture,
+            $"LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM {m.Groups[2].Value} WHERE received_at > $1 AND received_at <= $2) f ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id"),
+        _ => "",
+    });
+
+    [GeneratedRegex(@"\{(no_fact|fact_join|on_conflict)(?::(analytics_[a-z_]+))?\}")]
+    private static partial Regex FactToken();
 
     /// <summary>From how many events a part's durations are sorted: about two of DuckDB's row groups (122,880 rows) of
     /// durations, which are about half the events. The durations of a smaller part (a collector's round at an ordinary
@@ -271,7 +296,7 @@ internal sealed class AnalyticsProjector(
                 {
                     var split = upper - SplitLag;
                     var durations = reported || step == "analytics_durations";
-                    var text = durations && events >= SortedPartEvents ? sql + DurationsOrder : sql;
+                    var text = FactCheck(store.Dialect, sql.Replace("{order}", durations && events >= SortedPartEvents ? DurationsOrder : "", StringComparison.Ordinal));
                     foreach (var (a, b) in durations && upper == to && split > lower ? [(lower, split), (split, upper)] : new[] { (lower, upper) })
                     {
                         // The operation twin of a reported duration is looked for a TwinMargin either side of the
