@@ -40,11 +40,25 @@ internal sealed partial class AnalyticsService(
     /// a background round runs under; null on PostgreSQL.</summary>
     public RoundMemoryLimit? RoundMemory { get; } = memoryLimitMiB is { } mib ? new(store, mib, logger) : null;
 
-    /// <summary>Projects new events, then detects regressions of one tenant and stores new alerts.</summary>
+    /// <summary>One projection and detection at a time, a refresh's or a background round's. Detection moves a resolved
+    /// failure group to regressed and then raises its alert: without this, a refresh that ran beside a round's detection
+    /// found the group already moved, raised nothing, and answered before the round had stored the alert.</summary>
+    private readonly SemaphoreSlim _rounds = new(1, 1);
+
+    /// <summary>Projects new events, then detects regressions of one tenant and stores new alerts; waits for a background
+    /// round in progress first, so that what it found is stored when this returns.</summary>
     public async Task<IReadOnlyList<RegressionFinding>> RefreshAsync(Guid tenant, CancellationToken cancellationToken)
     {
-        await Projector.RunAsync(cancellationToken).ConfigureAwait(false);
-        return await DetectAsync(tenant, cancellationToken).ConfigureAwait(false);
+        await _rounds.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Projector.RunAsync(cancellationToken).ConfigureAwait(false);
+            return await DetectAsync(tenant, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _rounds.Release();
+        }
     }
 
     /// <summary>Detects regressions of one tenant over the facts projected so far (the statistical tests, and resolved
@@ -75,25 +89,7 @@ internal sealed partial class AnalyticsService(
                 // not changed since the last detection: the same facts over the same window give the same findings, and
                 // their alerts are already raised. An idle collector then reads one small table a minute.
                 var started = time.GetTimestamp();
-                long added;
-                TimeSpan projected;
-
-                // On DuckDB the round runs under a lower memory limit, which bounds the collector's peak (RoundMemoryLimit).
-                await using (RoundMemory is { } limit ? await limit.LowerAsync(stoppingToken).ConfigureAwait(false) : null)
-                {
-                    added = await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
-                    projected = time.GetElapsedTime(started);
-                    var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-                    if (DetectionDue(added, today, detected))
-                    {
-                        foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
-                        {
-                            await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
-                        }
-
-                        detected = today;
-                    }
-                }
+                (var added, var projected, detected) = await ProjectAndDetectAsync(started, detected, stoppingToken).ConfigureAwait(false);
 
                 await Alerts.DeliverDueAsync(webhooks, stoppingToken).ConfigureAwait(false);
 
@@ -127,6 +123,39 @@ internal sealed partial class AnalyticsService(
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>A background round's projection and detection (see <see cref="DetectionDue"/>), one at a time with
+    /// refreshes; returns the facts added, the projection's time and the day detection last ran.</summary>
+    private async Task<(long Added, TimeSpan Projected, DateOnly? Detected)> ProjectAndDetectAsync(
+        long started, DateOnly? detected, CancellationToken stoppingToken)
+    {
+        await _rounds.WaitAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            // On DuckDB the round runs under a lower memory limit, which bounds the collector's peak (RoundMemoryLimit).
+            await using (RoundMemory is { } limit ? await limit.LowerAsync(stoppingToken).ConfigureAwait(false) : null)
+            {
+                var added = await Projector.RunAsync(stoppingToken).ConfigureAwait(false);
+                var projected = time.GetElapsedTime(started);
+                var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+                if (DetectionDue(added, today, detected))
+                {
+                    foreach (var tenant in await tenants.ListTenantsAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        await DetectAsync(tenant.Id, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    detected = today;
+                }
+
+                return (added, projected, detected);
+            }
+        }
+        finally
+        {
+            _rounds.Release();
         }
     }
 
