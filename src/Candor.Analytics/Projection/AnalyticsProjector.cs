@@ -15,15 +15,18 @@ namespace Candor.Analytics.Projection;
 /// after its <c>received_at</c> (a collector that took minutes to write, the cluster's stream after an outage) is still
 /// projected. Idempotent: a fact is inserted only when no fact of the same event id exists (on DuckDB an anti-join
 /// against the facts received in the same window, where a primary key cost half the projection time; on PostgreSQL the
-/// facts' primary key, see <see cref="FactCheck"/>), device-days by their natural key with <c>ON CONFLICT DO NOTHING</c>; so running twice, or reading a range
-/// again, never counts an event twice. Not on the ingestion path: the server runs it in the background, tests call
-/// <see cref="RunAsync"/> directly. Safe to call concurrently (runs are serialised). A window of more than
-/// <paramref name="maxPartEvents"/> events (a backlog: the first round of a store, a collector whose rounds fall behind
-/// a fast ingest) is projected in parts of about that many events in order of reception, so that a round's memory is
-/// bounded whatever it has to read (issue 11: the collector's peak); the parts give the same facts as one statement
-/// over the window.</summary>
+/// facts' primary key, see <see cref="FactCheck"/>), device-days by their natural key with <c>ON CONFLICT DO
+/// NOTHING</c>; so running twice, or reading a range again, never counts an event twice. Not on the ingestion path:
+/// the server runs it in the background, tests call <see cref="RunAsync"/> directly. Safe to call concurrently (runs
+/// are serialised). A window of more than <paramref name="maxPartEvents"/> events (a backlog: the first round of a
+/// store, a collector whose rounds fall behind a fast ingest) is projected in parts of about that many events in order
+/// of reception, so that a round's memory is bounded whatever it has to read (issue 11: the collector's peak); the
+/// parts (and the spans of <paramref name="maxSpanEvents"/>, see <see cref="ReportedDurations"/>) give the same facts
+/// as one statement over the window.</summary>
 internal sealed partial class AnalyticsProjector(
-    IAnalyticsStore store, int maxPartEvents = AnalyticsProjector.MaxPartEvents, long maxSpanEvents = AnalyticsProjector.MaxSpanEvents)
+    IAnalyticsStore store,
+    int maxPartEvents = AnalyticsProjector.MaxPartEvents,
+    long maxSpanEvents = AnalyticsProjector.MaxSpanEvents)
 {
     /// <summary>A duration reported both by a product event and by <c>app.operation.completed</c> (same session, same
     /// instant) counts once; the operation event is looked for this far before the window too, since the two may arrive
@@ -122,8 +125,8 @@ internal sealed partial class AnalyticsProjector(
         // app.operation.completed names its operation. Every other event with a durationMs (launch, sync, service
         // calls, form loads, ...) is an operation named after the event: see ReportedDurations, a step of its own. On
         // DuckDB the fact check is a hash anti-join (a correlated NOT EXISTS there became delim joins that cost DuckDB
-        // more than the scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from inlining the
-        // extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
+        // more than the scans when facts exist). The JSON is read once per event (the OFFSET 0 keeps both dialects from
+        // inlining the extraction into the filter a second time). A large part is inserted sorted (DurationsOrder).
         ("analytics_durations", """
         INSERT INTO analytics_durations (tenant_id, event_id, device_id, product, app_version, device_class, day, operation, duration_ms, received_at)
         SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS FLOAT8), received_at
