@@ -202,15 +202,20 @@ internal sealed partial class AnalyticsProjector(
     /// primary key, which every insert maintains anyway, and no index on received_at, so the anti-join read the whole
     /// fact table for every statement (a cost that grew with the store: a sequential scan of every duration fact in each
     /// of a round's parts).</summary>
-    private static string FactCheck(SqlDialect dialect, string sql) => FactToken().Replace(sql, m => (m.Groups[1].Value, dialect) switch
+    private static string FactCheck(SqlDialect dialect, string sql) => FactToken().Replace(sql, m =>
     {
-        (_, SqlDialect.Postgres) => m.Groups[1].Value == "on_conflict" ? "ON CONFLICT (tenant_id, event_id) DO NOTHING" : "",
-        ("no_fact", _) when m.Groups[2].Success => string.Create(CultureInfo.InvariantCulture,
-            $"AND NOT EXISTS (SELECT 1 FROM {m.Groups[2].Value} f WHERE f.received_at > $1 AND f.received_at <= $2 AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)"),
-        ("no_fact", _) => "AND f.fact_event IS NULL",
-        ("fact_join", _) => string.Create(CultureInfo.InvariantCulture,
-            $"LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM {m.Groups[2].Value} WHERE received_at > $1 AND received_at <= $2) f ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id"),
-        _ => "",
+        var (token, table) = (m.Groups[1].Value, m.Groups[2].Value);
+        return (token, dialect) switch
+        {
+            ("on_conflict", SqlDialect.Postgres) => "ON CONFLICT (tenant_id, event_id) DO NOTHING",
+            (_, SqlDialect.Postgres) or ("on_conflict", _) => "",
+            ("no_fact", _) when table.Length > 0 =>
+                $"AND NOT EXISTS (SELECT 1 FROM {table} f WHERE f.received_at > $1 AND f.received_at <= $2 " +
+                "AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)",
+            ("no_fact", _) => "AND f.fact_event IS NULL",
+            _ => $"LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM {table} " +
+                "WHERE received_at > $1 AND received_at <= $2) f ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id",
+        };
     });
 
     [GeneratedRegex(@"\{(no_fact|fact_join|on_conflict)(?::(analytics_[a-z_]+))?\}")]
@@ -287,7 +292,7 @@ internal sealed partial class AnalyticsProjector(
 
             // One transaction per fact table and part; the fingerprints, then the watermark and the consumed arrivals last:
             // a round that stops half-way leaves its arrivals, so the next round reads the same ranges again and the
-            // anti-join skips what this one had inserted.
+            // fact check (FactCheck) skips what this one had inserted.
             long added = 0;
             var spans = Spans(parts, maxSpanEvents);
             foreach (var (step, shared) in FactInserts)
@@ -299,7 +304,8 @@ internal sealed partial class AnalyticsProjector(
                 {
                     var split = upper - SplitLag;
                     var durations = reported || step == "analytics_durations";
-                    var text = FactCheck(store.Dialect, sql.Replace("{order}", durations && events >= SortedPartEvents ? DurationsOrder : "", StringComparison.Ordinal));
+                    var order = durations && events >= SortedPartEvents ? DurationsOrder : "";
+                    var text = FactCheck(store.Dialect, sql.Replace("{order}", order, StringComparison.Ordinal));
                     foreach (var (a, b) in durations && upper == to && split > lower ? [(lower, split), (split, upper)] : new[] { (lower, upper) })
                     {
                         // The operation twin of a reported duration is looked for a TwinMargin either side of the
