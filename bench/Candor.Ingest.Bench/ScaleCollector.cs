@@ -30,7 +30,13 @@ internal abstract class Collector : IAsyncDisposable
             ArgumentList = { candor, "serve", "--data", folder, "--store", store, "--urls", url },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["Logging__LogLevel__Default"] = "Warning" },
+            // Warning, but the analytics rounds' one line each (projection and whole round times, memory): where a
+            // slice's rate dips, the round beside it says what it cost.
+            Environment =
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__LogLevel__Candor.Server.Analytics.AnalyticsService"] = "Information",
+            },
         };
         if (memoryMiB is not null)
         {
@@ -38,7 +44,13 @@ internal abstract class Collector : IAsyncDisposable
         }
 
         var process = Process.Start(serve)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Analytics round", StringComparison.Ordinal) == true)
+            {
+                Console.Error.WriteLine($"server {TimeProvider.System.GetUtcNow():HH:mm:ss}: {e.Data.Trim()}");
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
