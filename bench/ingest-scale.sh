@@ -3,9 +3,10 @@
 # store (a fresh data folder, or a database in a throwaway PostgreSQL cluster on loopback, as ingest-compare.sh starts
 # one) filled over HTTP by `candor loadgen --stream`, which generates the simulated fleet's gzip batches while it sends
 # them (event times over the last 10 days). One line per slice of stored events: the range, events/s and the
-# collector's resident memory (and, between them, each analytics round's own log line: its facts, projection and round
-# times, so a slice's dip can be tied to the round beside it); then the store is counted (stored = accepted, no event id twice; exit 1 otherwise)
-# and removed. The last line:
+# collector's resident memory (and, between them, each analytics round's own log line from `candor serve`: its facts,
+# projection and round times, so a slice's dip can be tied to the round beside it; the in-process collector of
+# --received-days logs none); then the store is counted (stored = accepted, no event id twice; exit 1 otherwise) and
+# removed. The last line:
 #   scale: first-slice R1 events/s, last-slice R2 events/s (R2/R1 = X), peak RSS M MiB, stored = accepted
 # Usage: bench/ingest-scale.sh [--events 50000000] [--store duckdb|postgres] [--ids v7|v4] [--slice 1000000]
 #        [--concurrency 8] [--days 10] [--memory-mib M (DuckDB's memory limit; default the collector's 512)]

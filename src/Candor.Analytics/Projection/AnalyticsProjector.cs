@@ -213,8 +213,9 @@ internal sealed partial class AnalyticsProjector(
                 $"AND NOT EXISTS (SELECT 1 FROM {table} f WHERE f.received_at > $1 AND f.received_at <= $2 " +
                 "AND f.tenant_id = events.tenant_id AND f.event_id = events.event_id)",
             ("no_fact", _) => "AND f.fact_event IS NULL",
-            _ => $"LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM {table} " +
+            ("fact_join", _) => $"LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM {table} " +
                 "WHERE received_at > $1 AND received_at <= $2) f ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id",
+            _ => throw new UnreachableException($"FactToken matched an unknown token '{token}'."),
         };
     });
 
