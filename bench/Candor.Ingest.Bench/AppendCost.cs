@@ -22,6 +22,15 @@ using DuckDB.NET.Data;
 /// transaction), so what is stored still says exactly what was sent;</item>
 /// <item><c>store, ckpt 16MiB</c> and <c>store (ckpt 64MiB)</c>: the store itself (duplicate check, appender,
 /// analytics arrivals, commit, close), with DuckDB's old threshold and with the store's default.</item>
+/// <item><c>12 + key, facts at ingest</c> and <c>12 + key, then projected</c>: issue 11's untried design of deriving
+/// the analytics facts in the writer, against the projector's way, side by side. Every row here is a product event
+/// with a duration, so each makes one fact shaped as <c>analytics_durations</c> (10 values). At ingest the writer
+/// appends it in the same transaction as the event, its duration already parsed (outside the timing: the reader has
+/// walked the data to validate it, which favours this variant); projected, the events are appended alone and then one
+/// <c>INSERT ... SELECT</c> per 500,000 events reads them through the envelope join, extracts the duration from the
+/// JSON and checks for an existing fact by a hash anti-join, as the DuckDB projector does. Each reports its
+/// appender and commit columns for the events and the facts together; the "facts" column is the fact's share (at
+/// ingest: this variant's total less the plain 12 + key, 64 MiB variant's; projected: the inserts alone).</item>
 /// </list>
 /// A probe: the events table keeps its shape.</summary>
 internal static class AppendCost
@@ -40,9 +49,10 @@ internal static class AppendCost
         }
 
         var events = Make(rows);
+        var received = events.Select(e => e with { ReceivedAt = e.Time.AddSeconds(5) }).ToList();
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         Console.WriteLine($"append-cost: {rows:N0} rows in commits of {commit:N0}, CPU µs per row of this process (DuckDB's threads included), load average {load}");
-        Console.WriteLine($"{"variant",-26} {"appender",9} {"commit",9} {"total",9} {"file MiB",9}");
+        Console.WriteLine($"{"variant",-26} {"appender",9} {"commit",9} {"total",9} {"file MiB",9} {"facts",9}");
         // Twice each, the first as warm-up of the JIT and of DuckDB.
         for (var round = 0; round < 2; round++)
         {
@@ -54,6 +64,14 @@ internal static class AppendCost
             Report(last, "19, 64MiB, 1 thread", Table(events, commit, narrow: false, setting: Checkpoint64 + "; SET threads = 1"));
             Report(last, "12 values + key", Table(events, commit, narrow: true));
             Report(last, "12 + key, ckpt 64MiB", Table(events, commit, narrow: true, setting: Checkpoint64));
+            // The facts' variants receive each event a few seconds after it happened, so that a projector's range of
+            // reception holds 500,000 of them (the rows above share one received_at), and compare with the same rows plain.
+            var plain = Table(received, commit, narrow: true, setting: Checkpoint64);
+            Report(last, "12 + key, received spread", plain);
+            var ingest = Table(received, commit, narrow: true, setting: Checkpoint64, facts: Facts.AtIngest);
+            Report(last, "12 + key, facts at ingest", ingest, ingest.Append + ingest.Commit - plain.Append - plain.Commit);
+            var projected = Table(received, commit, narrow: true, setting: Checkpoint64, facts: Facts.Projected);
+            Report(last, "12 + key, then projected", projected, projected.Facts);
             Report(last, "store, ckpt 16MiB", await StoreAsync(events, commit, 16, last));
             Report(last, "store (ckpt 64MiB)", await StoreAsync(events, commit, new DuckDbStoreOptions().CheckpointThresholdMiB, last));
         }
@@ -61,14 +79,45 @@ internal static class AppendCost
         return 0;
     }
 
-    private static void Report(bool print, string name, (double Append, double Commit, long Bytes) r)
+    private static void Report(bool print, string name, (double Append, double Commit, long Bytes) r, double? facts = null)
     {
         if (print)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-26} {r.Append,9:F2} {r.Commit,9:F2} {r.Append + r.Commit,9:F2} {r.Bytes / 1048576.0,9:F1}"));
+                $"{name,-26} {r.Append,9:F2} {r.Commit,9:F2} {r.Append + r.Commit,9:F2} {r.Bytes / 1048576.0,9:F1}{(facts is { } f ? $" {f,9:F2}" : "")}"));
         }
     }
+
+    private static void Report(bool print, string name, (double Append, double Commit, long Bytes, double Facts) r, double? facts = null) =>
+        Report(print, name, (r.Append, r.Commit, r.Bytes), facts);
+
+    private enum Facts { None, AtIngest, Projected }
+
+    private const string DurationFacts = """
+        CREATE TABLE analytics_durations (
+            tenant_id UUID NOT NULL, event_id UUID NOT NULL, device_id UUID NOT NULL, product VARCHAR NOT NULL,
+            app_version VARCHAR NOT NULL, device_class VARCHAR NOT NULL, day DATE NOT NULL, operation VARCHAR NOT NULL,
+            duration_ms DOUBLE NOT NULL, received_at TIMESTAMP NOT NULL);
+        CREATE VIEW events_view AS
+        SELECT r.tenant_id, r.event_id, r.name, v.product, v.app_version, v.device_class, r.device_id, r.time, r.received_at, r.data
+        FROM events r JOIN envelopes v ON v.envelope_id = r.envelope_id
+        """;
+
+    /// <summary>The projector's statement for these events (AnalyticsProjector's durations step on DuckDB, named after
+    /// the event as its reported durations are, without their twin check): the JSON read once, the facts of the range
+    /// anti-joined.</summary>
+    private const string ProjectDurations = """
+        INSERT INTO analytics_durations
+        SELECT tenant_id, event_id, device_id, product, app_version, device_class, day, operation, CAST(ms AS DOUBLE), received_at
+        FROM (SELECT e.tenant_id, e.event_id, e.device_id, e.product, e.app_version, e.device_class, CAST(e.time AS DATE) AS day,
+                     e.name AS operation, CAST(json_extract_string(e.data, '$.durationMs') AS DOUBLE) AS ms, e.received_at
+              FROM events_view e
+              LEFT JOIN (SELECT tenant_id AS fact_tenant, event_id AS fact_event FROM analytics_durations
+                         WHERE received_at > $1 AND received_at <= $2) f ON f.fact_tenant = e.tenant_id AND f.fact_event = e.event_id
+              WHERE e.received_at > $1 AND e.received_at <= $2 AND f.fact_event IS NULL
+              OFFSET 0) d
+        WHERE ms IS NOT NULL
+        """;
 
     private const string Checkpoint64 = "SET checkpoint_threshold = '64MiB'";
 
@@ -92,8 +141,13 @@ internal static class AppendCost
             seq BIGINT NOT NULL, time TIMESTAMP NOT NULL, received_at TIMESTAMP NOT NULL, data VARCHAR NOT NULL)
         """;
 
-    private static (double, double, long) Table(List<StoredEvent> events, int commit, bool narrow, bool utf8 = false, string? setting = null)
+    private static (double Append, double Commit, long Bytes, double Facts) Table(List<StoredEvent> events, int commit, bool narrow, bool utf8 = false,
+        string? setting = null, Facts facts = Facts.None)
     {
+        // At ingest the reader has the duration parsed already: taken from the JSON here, before any timing.
+        var durations = facts == Facts.AtIngest
+            ? events.Select(e => System.Text.Json.JsonDocument.Parse(e.Data).RootElement.GetProperty("durationMs").GetDouble()).ToArray()
+            : [];
         var text = new Utf8Cache();
         var folder = Directory.CreateTempSubdirectory("candor-append-cost-").FullName;
         try
@@ -106,6 +160,12 @@ internal static class AppendCost
             {
                 Run(db, setting);
             }
+
+            if (facts != Facts.None)
+            {
+                Run(db, DurationFacts);
+            }
+
             var keys = new Dictionary<(string, string, string, string, string, string, string, string), int>();
             TimeSpan append = TimeSpan.Zero, committing = TimeSpan.Zero;
             for (var from = 0; from < events.Count; from += commit)
@@ -132,6 +192,18 @@ internal static class AppendCost
                                 .AppendValue(e.Level.ToWire()).AppendValue(e.Category.ToWire()).AppendValue(key)
                                 .AppendValue(e.SessionId).AppendValue(e.DeviceId).AppendValue(e.Seq)
                                 .AppendValue(e.Time.UtcDateTime).AppendValue(e.ReceivedAt.UtcDateTime).AppendValue(e.Data).EndRow();
+                        }
+                    }
+
+                    if (facts == Facts.AtIngest)
+                    {
+                        using var appender = db.CreateAppender("analytics_durations");
+                        for (var i = from; i < from + count; i++)
+                        {
+                            var e = events[i];
+                            appender.CreateRow().AppendValue(e.TenantId).AppendValue(e.EventId).AppendValue(e.DeviceId).AppendValue(e.Product)
+                                .AppendValue(e.AppVersion).AppendValue(e.DeviceClass).AppendValue(DateOnly.FromDateTime(e.Time.UtcDateTime))
+                                .AppendValue(e.Name).AppendValue(durations[i]).AppendValue(e.ReceivedAt.UtcDateTime).EndRow();
                         }
                     }
 
@@ -185,8 +257,35 @@ internal static class AppendCost
             var beforeCheckpoint = Environment.CpuUsage.TotalTime;
             Run(db, "CHECKPOINT");
             committing += Environment.CpuUsage.TotalTime - beforeCheckpoint;
+            var projecting = TimeSpan.Zero;
+            if (facts == Facts.Projected)
+            {
+                // Parts of 500,000 events in order of reception, as the projector's, through the same view.
+                var cpu = Environment.CpuUsage.TotalTime;
+                for (var from = 0; from < events.Count; from += 500_000)
+                {
+                    var lower = events[from].ReceivedAt.UtcDateTime.AddTicks(-10);
+                    var upper = events[Math.Min(events.Count, from + 500_000) - 1].ReceivedAt.UtcDateTime;
+                    using var command = db.CreateCommand();
+                    command.CommandText = ProjectDurations;
+                    command.Parameters.Add(new DuckDBParameter(lower));
+                    command.Parameters.Add(new DuckDBParameter(upper));
+                    command.ExecuteNonQuery();
+                }
+
+                Run(db, "CHECKPOINT");
+                projecting = Environment.CpuUsage.TotalTime - cpu;
+                using var count = db.CreateCommand();
+                count.CommandText = "SELECT count(*) FROM analytics_durations";
+                if (Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture) != events.Count)
+                {
+                    throw new InvalidOperationException("The projected facts are not one per event.");
+                }
+            }
+
             db.Close();
-            return (append.TotalMicroseconds / events.Count, committing.TotalMicroseconds / events.Count, new FileInfo(file).Length);
+            return (append.TotalMicroseconds / events.Count, committing.TotalMicroseconds / events.Count, new FileInfo(file).Length,
+                projecting.TotalMicroseconds / events.Count);
         }
         finally
         {
