@@ -181,6 +181,13 @@ public sealed class CandorServerOptions
     /// <summary>How often the retention job deletes expired events, in minutes. Default 60.</summary>
     public int RetentionIntervalMinutes { get; set; } = 60;
 
+    /// <summary>The pause, in seconds, between the end of one background analytics round (projection of the new events,
+    /// regression detection, alert delivery) and the start of the next. Default 60. A round's projection uses the same
+    /// cores as ingest: on a small host that ingests at its limit, a longer pause leaves ingest more of them, at the
+    /// cost of analytics that lag by as much (docs/operations.md, "Analytics rounds"). A refresh from the console or the
+    /// API projects at once whatever the interval.</summary>
+    public int AnalyticsIntervalSeconds { get; set; } = 60;
+
     /// <summary>An OpenTelemetry (OTLP) endpoint to export metrics to, or null for none. Default null.</summary>
     public string? OtlpEndpoint { get; set; }
 
@@ -292,6 +299,7 @@ public sealed class CandorServerOptions
         }
 
         Positive(errors, "RetentionIntervalMinutes", RetentionIntervalMinutes, 10_080);
+        Positive(errors, "AnalyticsIntervalSeconds", AnalyticsIntervalSeconds, 86_400);
         if (OtlpEndpoint is not null && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
         {
             errors.Add($"OtlpEndpoint: '{OtlpEndpoint}' is not an absolute URL.");

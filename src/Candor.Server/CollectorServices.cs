@@ -94,7 +94,7 @@ internal static class CollectorServices
             // A factory, so that the container disposes the client with the collector.
             services.AddSingleton(_ => new WebhookClient(new WebhookAddressFilter(options.WebhookAllowlist), options.WebhookResolver,
                 TimeSpan.FromSeconds(options.AlertDeliveryTimeoutSeconds)));
-            services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromMinutes(1),
+            services.AddSingleton(sp => new AnalyticsService(analyticsStore, store, time, TimeSpan.FromSeconds(options.AnalyticsIntervalSeconds),
                 sp.GetRequiredService<WebhookClient>(), options.AlertDeliveryParallelism, sp.GetRequiredService<ILogger<AnalyticsService>>(),
                 analyticsStore.Dialect == SqlDialect.DuckDb ? options.DuckDbMemoryLimitMiB : null));
             runOnce.Add(sp => sp.GetRequiredService<AnalyticsService>());

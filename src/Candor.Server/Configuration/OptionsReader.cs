@@ -16,7 +16,7 @@ internal static class OptionsReader
         "Urls", "Data", "Store", "CatalogRoot", "OperatorToken", "Limits:MaxCompressedBytes", "Limits:MaxDecompressedBytes",
         "Limits:MaxEventsPerBatch", "Limits:MaxEventAgeDays", "Limits:MaxClockSkewSeconds", "Limits:MaxBodySeconds",
         "Limits:MinBodyBytesPerSecond", "Limits:MaxConcurrentRequestsPerAddress", "Limits:MaxConcurrentRequestsPerKey", "WriteQueueCapacity",
-        "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "OtlpEndpoint",
+        "MaxEventsPerCommit", "RateLimitEventsPerSecond", "CacheSeconds", "RetentionIntervalMinutes", "AnalyticsIntervalSeconds", "OtlpEndpoint",
         "LogFormat", "LogLevel", "Alerts:WebhookAllowlist", "Alerts:DeliveryParallelism", "Alerts:DeliveryTimeoutSeconds",
         "Throttle:FailuresPerAddress", "Throttle:FailuresPerPrefix", "Throttle:WindowSeconds", "CredentialCacheEntries",
         "Tls:CertificatePath", "Tls:KeyPath", "Tls:HstsMaxAgeSeconds", "ForwardedHeaders:KnownProxies",
@@ -45,6 +45,7 @@ internal static class OptionsReader
         o.RateLimitEventsPerSecond = Int(config, "RateLimitEventsPerSecond", o.RateLimitEventsPerSecond, errors);
         o.CacheSeconds = Int(config, "CacheSeconds", o.CacheSeconds, errors);
         o.RetentionIntervalMinutes = Int(config, "RetentionIntervalMinutes", o.RetentionIntervalMinutes, errors);
+        o.AnalyticsIntervalSeconds = Int(config, "AnalyticsIntervalSeconds", o.AnalyticsIntervalSeconds, errors);
         // A JSON file may give the allowlist as an array; an environment variable or flag as one comma-separated string.
         var allowlist = config.GetSection("Alerts:WebhookAllowlist").GetChildren().Select(c => c.Value ?? "")
             .Append(config["Alerts:WebhookAllowlist"] ?? "");

@@ -14,7 +14,7 @@ public sealed class ServeCommandTests
         var data = Path.Combine(Path.GetTempPath(), "candor-serve-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         var config = Path.Combine(data, "candor.json");
-        await File.WriteAllTextAsync(config, """{ "Limits": { "MaxEventsPerBatch": "lots" }, "CacheSecond": 5, "LogFormat": "xml", "DuckDb": { "MemoryLimitMiB": 8, "Threads": 999 } }""");
+        await File.WriteAllTextAsync(config, """{ "Limits": { "MaxEventsPerBatch": "lots" }, "CacheSecond": 5, "LogFormat": "xml", "AnalyticsIntervalSeconds": 0, "DuckDb": { "MemoryLimitMiB": 8, "Threads": 999 } }""");
 
         var result = await CandorProcess.RunAsync(data, "serve", "--data", data, "--urls", "ftp://127.0.0.1:1", "--config", config);
 
@@ -25,6 +25,7 @@ public sealed class ServeCommandTests
         Assert.Contains("LogFormat", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("DuckDb:MemoryLimitMiB", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("DuckDb:Threads", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("AnalyticsIntervalSeconds", result.Stderr, StringComparison.Ordinal);
         Directory.Delete(data, recursive: true);
     }
 
