@@ -24,8 +24,8 @@ public sealed class AnalyticsIntervalTests
         var interval = TimeSpan.FromSeconds(600);
 
         // The start's round ends by waiting the interval: a timer of exactly that length on the collector's clock.
-        Assert.True(await EventuallyAsync(() => Task.FromResult(clock!.Delays.Contains(interval))),
-            $"No wait of {interval} was started; the clock saw: {string.Join(", ", clock!.Delays.Distinct())}.");
+        await MalformedTransportTests.WaitUntilAsync(() => clock!.Delays.Contains(interval),
+            () => $"No wait of {interval} was started; the clock saw: {string.Join(", ", clock!.Delays.Distinct())}.");
 
         var tenant = await server.CreateTenantAsync();
         var analyst = (await TestServer.JsonAsync(await server.SendAsync(HttpMethod.Post, $"/v1/operator/tenants/{tenant.TenantId}/credentials",
@@ -51,7 +51,7 @@ public sealed class AnalyticsIntervalTests
 
         // At the interval the next round runs and projects both sessions' versions.
         server.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await EventuallyAsync(async () => await ReleasesAsync() == 2), "The round after the interval projected nothing.");
+        await MalformedTransportTests.WaitUntilAsync(async () => await ReleasesAsync() == 2, () => "The round after the interval projected nothing.");
     }
 
     [Fact]
@@ -63,21 +63,6 @@ public sealed class AnalyticsIntervalTests
             new CandorServerOptions { AnalyticsIntervalSeconds = 86_401 }.Validate());
         Assert.DoesNotContain(new CandorServerOptions { AnalyticsIntervalSeconds = 86_400 }.Validate(),
             e => e.StartsWith("AnalyticsIntervalSeconds", StringComparison.Ordinal));
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return false;
     }
 
     /// <summary>The test server's fake clock, recording the length of every timer created on it (Task.Delay on a

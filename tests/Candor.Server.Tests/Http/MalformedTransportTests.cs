@@ -52,13 +52,23 @@ public sealed class MalformedTransportTests
             || l.StartsWith("Information", StringComparison.Ordinal));
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition)
+    internal static Task WaitUntilAsync(Func<bool> condition, Func<string>? failure = null) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), failure);
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms for up to 10 s and fails the test with
+    /// <paramref name="failure"/> (read once it has failed) if it never held.</summary>
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string>? failure = null)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        for (var i = 0; i < 200; i++)
         {
+            if (await condition())
+            {
+                return;
+            }
+
             await Task.Delay(50);
         }
 
-        Assert.True(condition(), "The condition did not become true within 10 s.");
+        Assert.True(await condition(), failure?.Invoke() ?? "The condition did not become true within 10 s.");
     }
 }
